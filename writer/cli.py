@@ -14,7 +14,7 @@ import traceback
 
 from .errors import WriterError
 
-COMMAND_MODULES = ("library", "check", "draft")
+COMMAND_MODULES = ("library", "check", "draft", "export")
 
 
 def build_parser() -> argparse.ArgumentParser:
