@@ -1,0 +1,221 @@
+"""The library's storage: Chroma collections for past documents, their sources, and activity records.
+
+Embedded (`PersistentClient` under WRITER_HOME) by default; a Chroma server when CHROMA_HOST is set.
+Every collection's metadata names the embedder that built it, so a changed WRITER_EMBEDDINGS is
+caught with a clear message instead of mixing vectors of two models.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any, Iterator
+
+from .embeddings import make_embedder
+from .errors import IndexMismatchError, WriterError
+from .models import Chunk, Document, Record
+from .settings import Settings
+
+DOCUMENTS = "documents"
+SOURCES = "sources"
+RECORDS = "records"
+COLLECTIONS = (DOCUMENTS, SOURCES, RECORDS)
+PAGE = 5000
+
+
+def make_client(settings: Settings):
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_host:
+        try:
+            return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
+        except Exception as exc:
+            raise WriterError(
+                f"无法连接 Chroma 服务器 {settings.chroma_host}:{settings.chroma_port}（{type(exc).__name__}），请确认服务已启动"
+            ) from None
+    settings.chroma_path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
+
+
+def _record_metadata(record: Record) -> dict[str, Any]:
+    return {
+        "org": record.org,
+        "year": record.year,
+        "date": record.date_int,
+        "category": record.category,
+        "json": json.dumps(record.to_dict(), ensure_ascii=False),
+    }
+
+
+def _record_text(record: Record) -> str:
+    return "\n".join(p for p in (record.title, record.category, record.location, record.summary) if p)
+
+
+def where_clause(**filters: Any) -> dict[str, Any] | None:
+    """A Chroma `where` from keyword filters; None values are dropped, two or more are joined by $and.
+
+    A value may be a (operator, operand) pair, e.g. date=("$gte", 20250101).
+    """
+    parts = []
+    for key, value in filters.items():
+        if value is None:
+            continue
+        if isinstance(value, tuple):
+            parts.append({key: {value[0]: value[1]}})
+        else:
+            parts.append({key: value})
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else {"$and": parts}
+
+
+class Store:
+    """The three collections of one library, opened with the configured embedder."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.client = make_client(settings)
+        self.embedder = make_embedder(settings)
+        self.embedder_name = self.embedder.describe()
+        try:
+            self.collections = {name: self._open(name) for name in COLLECTIONS}
+        except IndexMismatchError:
+            raise
+        except WriterError:
+            raise
+        except Exception as exc:
+            where = f"Chroma 服务器 {settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else str(settings.chroma_path)
+            raise WriterError(f"无法打开资料库（{where}）：{type(exc).__name__}: {exc}") from None
+
+    def _open(self, name: str, check: bool = True):
+        collection = self.client.get_or_create_collection(
+            name,
+            embedding_function=self.embedder,
+            metadata={"embedder": self.embedder_name, "generation": uuid.uuid4().hex},
+            configuration={"hnsw": {"space": "cosine"}},
+        )
+        built_with = (collection.metadata or {}).get("embedder")
+        if check and built_with and built_with != self.embedder_name:
+            if collection.count() == 0:
+                self.client.delete_collection(name)
+                return self._open(name)
+            raise IndexMismatchError(
+                f"资料库是用向量模型“{built_with}”建立的，当前配置为“{self.embedder_name}”。"
+                "请运行 writer reindex 用新模型重建索引，或改回原来的 WRITER_EMBEDDINGS"
+            )
+        return collection
+
+    @property
+    def documents(self):
+        return self.collections[DOCUMENTS]
+
+    @property
+    def sources(self):
+        return self.collections[SOURCES]
+
+    @property
+    def records(self):
+        return self.collections[RECORDS]
+
+    # --- generations: a stamp that changes whenever the documents change, for derived indexes ---
+
+    def generation(self) -> str:
+        return (self.client.get_collection(DOCUMENTS, embedding_function=self.embedder).metadata or {}).get("generation", "")
+
+    def bump_generation(self) -> str:
+        stamp = uuid.uuid4().hex
+        self.documents.modify(metadata={"embedder": self.embedder_name, "generation": stamp})
+        return stamp
+
+    # --- documents ---
+
+    def embed(self, texts: list[str]) -> list:
+        return self.embedder(texts)
+
+    def source_meta(self, doc_id: str) -> dict[str, Any] | None:
+        found = self.sources.get(ids=[doc_id], include=["metadatas"])
+        return found["metadatas"][0] if found["ids"] else None
+
+    def doc_with_hash(self, digest: str) -> str | None:
+        found = self.sources.get(where={"content_hash": digest}, include=[], limit=1)
+        return found["ids"][0] if found["ids"] else None
+
+    def put_document(self, document: Document, chunks: list[Chunk]) -> None:
+        """Replace a document's chunks and source entry. Chunks first, source last: a source entry
+        exists only for a document whose chunks are all in, so an interrupted write is redone."""
+        self.delete_document(document.doc_id, keep_source=True)
+        texts = [f"{document.title}\n{c.text}" for c in chunks]
+        vectors = self.embed(texts)
+        for start in range(0, len(chunks), self.client.get_max_batch_size()):
+            part = slice(start, start + self.client.get_max_batch_size())
+            self.documents.upsert(
+                ids=[c.chunk_id for c in chunks[part]],
+                documents=[c.text for c in chunks[part]],
+                metadatas=[c.metadata for c in chunks[part]],
+                embeddings=vectors[part],
+            )
+        self.sources.upsert(
+            ids=[document.doc_id],
+            documents=[document.original_text],
+            embeddings=self.embed([document.title + "\n" + document.text[:2000]]),
+            metadatas=[{
+                "title": document.title,
+                "kind": document.kind,
+                "org": document.org,
+                "year": document.year or 0,
+                "source": document.source,
+                "content_hash": document.content_hash,
+                "chunks": len(chunks),
+                "chars": len(document.text),
+            }],
+        )
+
+    def delete_document(self, doc_id: str, keep_source: bool = False) -> None:
+        self.documents.delete(where={"doc_id": doc_id})
+        if not keep_source:
+            self.sources.delete(ids=[doc_id])
+
+    def iter_collection(self, collection, include: list[str]) -> Iterator[tuple[str, dict, str | None]]:
+        offset = 0
+        while True:
+            page = collection.get(include=include, limit=PAGE, offset=offset)
+            ids = page["ids"]
+            if not ids:
+                return
+            docs = page.get("documents") or [None] * len(ids)
+            metas = page.get("metadatas") or [{}] * len(ids)
+            yield from zip(ids, metas, docs)
+            if len(ids) < PAGE:
+                return
+            offset += PAGE
+
+    def all_sources(self) -> list[dict[str, Any]]:
+        return [{"doc_id": i, **m} for i, m, _ in self.iter_collection(self.sources, ["metadatas"])]
+
+    # --- records ---
+
+    def put_records(self, records: list[Record]) -> None:
+        batch = self.client.get_max_batch_size()
+        for start in range(0, len(records), batch):
+            part = records[start : start + batch]
+            self.records.upsert(
+                ids=[r.id for r in part],
+                documents=[_record_text(r) for r in part],
+                metadatas=[_record_metadata(r) for r in part],
+            )
+
+    def get_records(self, where: dict[str, Any] | None) -> list[Record]:
+        found = []
+        offset = 0
+        while True:
+            page = self.records.get(where=where, include=["metadatas"], limit=PAGE, offset=offset)
+            found.extend(Record(**json.loads(m["json"])) for m in page["metadatas"])
+            if len(page["ids"]) < PAGE:
+                break
+            offset += PAGE
+        return found
+
+    def record_ids(self, ids: list[str]) -> set[str]:
+        return set(self.records.get(ids=ids, include=[])["ids"]) if ids else set()
