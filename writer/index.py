@@ -89,15 +89,20 @@ class Store:
             where = f"Chroma 服务器 {settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else str(settings.chroma_path)
             raise WriterError(f"无法打开资料库（{where}）：{type(exc).__name__}: {exc}") from None
 
-    def _open(self, name: str, check: bool = True):
-        collection = self.client.get_or_create_collection(
-            name,
-            embedding_function=self.embedder,
-            metadata={"embedder": self.embedder_name, "generation": uuid.uuid4().hex},
-            configuration={"hnsw": {"space": "cosine"}},
-        )
+    def _open(self, name: str):
+        try:
+            collection = self.client.get_or_create_collection(
+                name,
+                embedding_function=self.embedder,
+                metadata={"embedder": self.embedder_name, "generation": uuid.uuid4().hex},
+                configuration={"hnsw": {"space": "cosine"}},
+            )
+        except ValueError as exc:
+            if "conflict" not in str(exc).lower():
+                raise
+            collection = self.client.get_collection(name)  # Chroma refuses another function: it was built with one
         built_with = (collection.metadata or {}).get("embedder")
-        if check and built_with and built_with != self.embedder_name:
+        if built_with and built_with != self.embedder_name:
             if collection.count() == 0:
                 self.client.delete_collection(name)
                 return self._open(name)

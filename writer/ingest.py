@@ -6,6 +6,7 @@ import fnmatch
 import hashlib
 import re
 import tomllib
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -43,22 +44,63 @@ class FileMeta:
     year: int | None = None
 
 
+@dataclass(frozen=True)
+class DebrisRules:
+    navigation: re.Pattern
+    lines: re.Pattern
+    repeat_max_chars: int
+    repeat_keep: re.Pattern
+
+
 @lru_cache(maxsize=1)
-def _debris_patterns() -> re.Pattern:
+def debris_rules() -> DebrisRules:
     with (DATA_DIR / "debris.toml").open("rb") as fh:
-        patterns = tomllib.load(fh)["line_patterns"]
-    return re.compile("|".join(f"(?:{p})" for p in patterns))
+        data = tomllib.load(fh)
+    return DebrisRules(
+        navigation=re.compile("|".join(f"(?:{p})" for p in data["navigation_patterns"])),
+        lines=re.compile("|".join(f"(?:{p})" for p in data["line_patterns"] + data["navigation_patterns"])),
+        repeat_max_chars=int(data["repeat_max_chars"]),
+        repeat_keep=re.compile(data["repeat_keep"]),
+    )
 
 
-def strip_debris(text: str) -> str:
-    """Remove whole lines that are web/PDF debris; collapse the blank runs they leave."""
-    pattern = _debris_patterns()
+_SENTENCE_END = tuple("。！？；：…”’」』）)】》")
+_LIST_START = re.compile(r"^\s*([一二三四五六七八九十]+、|（[一二三四五六七八九十\d]+）|\d+[.．、]|[—\-•·（(【])")
+
+
+def _rejoin_wrapped(lines: list[str]) -> list[str]:
+    """Join lines a PDF copy broke mid-sentence: a long line with no closing punctuation, then more text."""
+    out: list[str] = []
+    for line in lines:
+        prev = out[-1].rstrip() if out else ""
+        is_title = not any(o.strip() for o in out[:-1])
+        if (len(prev) >= 20 and not is_title and line.strip() and not prev.endswith(_SENTENCE_END)
+                and not _LIST_START.match(line)):
+            out[-1] = prev + line.strip()
+        else:
+            out.append(line)
+    return out
+
+
+def strip_debris(text: str, rejoin: bool = True) -> str:
+    """Remove whole lines that are web/PDF debris, rejoin lines broken mid-sentence (not for .docx,
+    whose paragraphs are real), collapse blank runs."""
+    rules = debris_rules()
+    navigation, pattern = rules.navigation, rules.lines
     lines = text.splitlines()
-    debris = [bool(pattern.fullmatch(line.strip())) for line in lines]
-    header_end = max((i for i, flag in enumerate(debris[:HEADER_LINES]) if flag), default=-1)
+    stripped = [line.strip() for line in lines]
+    repeats = Counter(s for s in stripped if s and len(s) <= rules.repeat_max_chars)
+    debris = [
+        bool(pattern.fullmatch(s)) or (repeats[s] >= 2 and not rules.repeat_keep.fullmatch(s))
+        for s in stripped
+    ]
+    header_end = max(
+        (i for i, line in enumerate(lines[:HEADER_LINES]) if navigation.fullmatch(line.strip())), default=-1
+    )
     if all(flag or (len(line.strip()) <= 20 and "。" not in line) for line, flag in zip(lines[:header_end], debris)):
         debris[: header_end + 1] = [True] * (header_end + 1)
-    cleaned = "\n".join(line for line, flag in zip(lines, debris) if not flag)
+    kept = [line for line, flag in zip(lines, debris) if not flag]
+    cleaned = "\n".join(_rejoin_wrapped(kept) if rejoin else kept)
     return re.sub(r"\n{3,}", "\n\n", cleaned).strip()
 
 
@@ -103,7 +145,7 @@ def doc_id_for(source: str) -> str:
 def make_document(path: Path, meta: FileMeta | None = None, source: str | None = None) -> Document:
     meta = meta or FileMeta()
     original = read_any(path).replace("\r\n", "\n").replace("\r", "\n")
-    text = strip_debris(original)
+    text = strip_debris(original, rejoin=path.suffix.lower() != ".docx")
     if not text.strip():
         raise InputError(f"{path.name} 去除网页/版面残留后没有正文")
     title = find_title(text)
