@@ -58,7 +58,7 @@ class HashingEmbedding(EmbeddingFunction[Documents]):
 
     VERSION = 1
 
-    def __init__(self, dim: int = 512):
+    def __init__(self, dim: int = 2048):
         self.dim = dim
 
     def __call__(self, input: Documents) -> Embeddings:
@@ -73,7 +73,7 @@ class HashingEmbedding(EmbeddingFunction[Documents]):
 
     @staticmethod
     def build_from_config(config: dict[str, Any]) -> "HashingEmbedding":
-        return HashingEmbedding(dim=int(config.get("dim", 512)))
+        return HashingEmbedding(dim=int(config.get("dim", 2048)))
 
     def default_space(self) -> str:
         return "cosine"
