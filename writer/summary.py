@@ -476,11 +476,11 @@ def summary_from_library(*, year: int | None = None, org: str | None = None, dat
     settings = settings or get_settings()
     library = library or open_library(settings)
     if org is None:
-        orgs = library.orgs()
+        orgs = sorted({r.org for r in library.query_records(year=year, date_from=date_from, date_to=date_to)})
         if len(orgs) == 1:
             org = orgs[0]
         elif not orgs:
-            raise InputError("资料库里还没有活动记录，请先用 --records 指定记录文件或导入记录")
+            raise InputError(f"资料库里没有{period_label(year, date_from, date_to)}的活动记录，请先用 --records 指定记录文件或导入记录")
         else:
             raise InputError(f"资料库里有多个单位（{'、'.join(orgs)}），请用 --org 指定")
     previous: list[Record] = []
