@@ -1,0 +1,681 @@
+"""Checks that need code (arithmetic, structure, pairing). Each yields Hit(start, end, variant, values);
+the rule's data (message, severity, suggestion, scope) lives in writer/rules/*.toml.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+from ..figures import Figure
+from .doc import LEVEL_NAMES, Doc
+from .rules import Rule
+
+CJK = "\u4e00-\u9fff\u3400-\u4dbf"
+
+
+@dataclass
+class Hit:
+    start: int
+    end: int
+    variant: str = ""
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+BUILTINS: dict[str, Callable[..., Iterable[Hit]]] = {}
+
+
+def builtin(name: str):
+    def register(fn):
+        BUILTINS[name] = fn
+        return fn
+
+    return register
+
+
+def fmt(value: float, decimals: int = 0) -> str:
+    if decimals <= 0 and abs(value - round(value)) < 1e-9:
+        return f"{int(round(value)):,}" if abs(value) >= 10000 else str(int(round(value)))
+    return f"{value:.{max(decimals, 1)}f}"
+
+
+_UNIT_CLASS = {"名": "人", "位": "人", "人": "人"}
+
+
+def unit_class(unit: str) -> str:
+    return _UNIT_CLASS.get(unit, unit)
+
+
+def plain(f: Figure) -> bool:
+    """A figure usable in arithmetic: exact, not a percentage."""
+    return not f.is_percent and not f.approx and f.unit not in ("百分点", "个百分点")
+
+
+# ---------------------------------------------------------------------------------- padding
+_SLOGAN_RUN = re.compile(rf"(?<![{CJK}])(?:[{CJK}]{{4}}[，、；,;　 ]){{2,}}[{CJK}]{{4}}(?![{CJK}])")
+_SLOGAN_SPLIT = re.compile(r"[，、；,;　 ]")
+
+
+@builtin("slogan_stack")
+def slogan_stack(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
+    known = ctx.setdefault(("slogans", rule.id), set(rule.phrases))
+    min_run = int(rule.params.get("min_run", 3))
+    min_known = int(rule.params.get("min_known", 2))
+    for m in _SLOGAN_RUN.finditer(doc.text):
+        segs = _SLOGAN_SPLIT.split(m.group())
+        if len(segs) >= min_run and sum(1 for s in segs if s in known) >= min_known:
+            yield Hit(m.start(), m.end())
+
+
+# ---------------------------------------------------------------------------------- missing data
+@builtin("section_without_figure")
+def section_without_figure(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
+    wanted = set(rule.params.get("parts", ()))
+    for sec in doc.sections:
+        if wanted & set(sec.parts) and sec.end - sec.heading_end > 20:
+            if not doc.has_figure(sec.heading_end, sec.end):
+                yield Hit(sec.start + _lstrip_len(doc.text, sec.start, sec.heading_end), sec.heading_end,
+                          values={"heading": sec.heading})
+
+
+def _lstrip_len(text: str, start: int, end: int) -> int:
+    seg = text[start:end]
+    return len(seg) - len(seg.lstrip(" \t\u3000#"))
+
+
+_NO_BASE_OK = re.compile(r"百分点")
+
+
+@builtin("percent_without_base")
+def percent_without_base(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
+    for f in doc.figures:
+        if not f.is_percent:
+            continue
+        s, e = doc.sentence_at(f.start)
+        if any(not g.is_percent for g in doc.figures_in(s, e)):
+            continue
+        # the previous sentence of the same paragraph may give the base
+        line = doc.line_at(f.start)
+        if s > line.start:
+            ps, pe = doc.sentence_at(s - 1)
+            if ps >= line.start and any(not g.is_percent for g in doc.figures_in(ps, pe)):
+                continue
+        yield Hit(f.start, f.end)
+
+
+# ---------------------------------------------------------------------------------- numbers
+_GROWTH_WORD = re.compile(r"(?:同比|环比|较上年|较去年|比上年|比去年)?(?:增长了?|增加了?|提升了?|提高了?|上升了?|增幅为?|增长率为?|涨幅为?|增速为?|"
+                          r"下降了?|减少了?|降低了?|降幅为?|下滑了?|回落了?)(?:约|近)?$")
+_DECLINE = re.compile(r"下降|减少|降低|降幅|下滑|回落")
+_TRANSITION = re.compile(r"到|至|为|→|变成|达")
+
+
+def _tolerance(f: Figure) -> float:
+    return max(10.0 ** -f.decimals, 0.05) + 1e-9
+
+
+@builtin("growth_rate")
+def growth_rate(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
+    text = doc.text
+    for f in doc.figures:
+        if not f.is_percent or f.approx:
+            continue
+        before = text[max(0, f.start - 10):f.start]
+        if not _GROWTH_WORD.search(before):
+            continue
+        s, _ = doc.sentence_at(f.start)
+        prior = [g for g in doc.figures_in(s, f.start) if not g.is_percent]
+        if len(prior) < 2:
+            continue
+        a, b = prior[-2], prior[-1]
+        if a.approx or b.approx or a.value == 0:
+            continue
+        if a.unit and b.unit and unit_class(a.unit) != unit_class(b.unit):
+            continue
+        between = text[a.end:b.start]
+        if len(between) > 16 or not _TRANSITION.search(between) or "，" in between and len(between) > 10:
+            continue
+        decline = bool(_DECLINE.search(before))
+        change = (a.value - b.value) if decline else (b.value - a.value)
+        expected = change / a.value * 100
+        if abs(expected - f.value) <= _tolerance(f):
+            continue
+        # a rate against the other base by mistake?
+        variant = ""
+        if b.value and abs(change / b.value * 100 - f.value) <= _tolerance(f):
+            variant = "end_base"
+        decimals = max(f.decimals, 1)
+        yield Hit(f.start, f.end, variant, {
+            "a": fmt(a.value, a.decimals), "b": fmt(b.value, b.decimals),
+            "expected": f"{expected:.{decimals}f}",
+        })
+
+
+_TOTAL_WORD = re.compile(r"(?:共计|合计|累计|总计|总共|一共|共|总数为?|总数达|全年共)")
+_PARTS_WORD = re.compile(r"其中|分别")
+
+
+def _same_unit(a: Figure, b: Figure) -> bool:
+    return unit_class(a.unit) == unit_class(b.unit)
+
+
+@builtin("parts_sum")
+def parts_sum(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
+    text = doc.text
+    for s, e in doc.sentences:
+        if not doc.has_figure(s, e):
+            continue
+        figs = [g for g in doc.figures_in(s, e) if not g.is_percent]
+        if len(figs) < 3:
+            continue
+        seg = text[s:e]
+        # total first: 共…T，其中 a、b、c
+        for i, t in enumerate(figs):
+            lead_in = text[max(s, t.start - 14):t.start]
+            tm = None
+            for tm in _TOTAL_WORD.finditer(lead_in):
+                pass
+            if tm is None or re.search(r"[，。；：]", lead_in[tm.end():]):
+                continue
+            rest = text[t.end:e]
+            pm = re.search(r"其中|分别为|分别是|包括", rest)
+            if not pm or re.search(r"[。；]", rest[:pm.start()]):
+                continue
+            part_zone_start = t.end + pm.end()
+            parts = [g for g in figs[i + 1:] if g.start >= part_zone_start and _same_unit(g, t)]
+            if len(parts) < 2 or t.approx or any(p.approx for p in parts):
+                continue
+            total = t.value
+            psum = sum(p.value for p in parts)
+            exhaustive = "分别" in rest or "包括" in rest[:pm.end()]
+            if psum > total + 1e-9 or (exhaustive and abs(psum - total) > 1e-9):
+                yield Hit(t.start, parts[-1].end, "", {"parts": fmt(psum), "total": fmt(total)})
+            break
+        else:
+            # parts first: a、b、c，共计 T (the total ends the enumeration)
+            tm = None
+            for tm in _TOTAL_WORD.finditer(seg):
+                pass
+            if tm is None or tm.start() == 0:
+                continue
+            abs_tm = s + tm.start()
+            after = [g for g in figs if g.start >= s + tm.end()]
+            if not after or after[0].start - (s + tm.end()) > 8:
+                continue
+            t = after[0]
+            parts = [g for g in figs if g.end <= abs_tm and _same_unit(g, t)]
+            if len(parts) < 2 or t.approx or any(p.approx for p in parts):
+                continue
+            # the parts must be an enumeration (、 or ，between them) right before the total
+            psum = sum(p.value for p in parts)
+            if abs(psum - t.value) > 1e-9:
+                yield Hit(parts[0].start, t.end, "", {"parts": fmt(psum), "total": fmt(t.value)})
+
+
+_RATIO_WORD = re.compile(r"(?:占|占比|比例|比重|率|达|为|约占)(?:为|达到?|是)?(?:约|近)?$")
+
+
+@builtin("percent_of_counts")
+def percent_of_counts(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
+    text = doc.text
+    for f in doc.figures:
+        if not f.is_percent or f.approx:
+            continue
+        before = text[max(0, f.start - 8):f.start]
+        if not _RATIO_WORD.search(before) or _GROWTH_WORD.search(text[max(0, f.start - 10):f.start]):
+            continue
+        if not re.search(r"占|比例|比重|率", before):
+            continue
+        s, _ = doc.sentence_at(f.start)
+        prior = [g for g in doc.figures_in(s, f.start) if plain(g)]
+        if len(prior) < 2:
+            continue
+        part = prior[-1]
+        if not part.unit or f.start - part.end > 15:
+            continue
+        wholes = [g for g in prior[:-1] if _same_unit(g, part)]
+        if not wholes:
+            continue
+        ok = False
+        for w in prior:
+            for p in prior:
+                if not _same_unit(w, p):
+                    continue
+                if w is not p and w.value and p.value <= w.value and abs(p.value / w.value * 100 - f.value) <= _tolerance(f):
+                    ok = True
+        if ok:
+            continue
+        whole = max(wholes, key=lambda g: g.value)
+        if whole.value <= 0 or part.value > whole.value:
+            continue
+        expected = part.value / whole.value * 100
+        yield Hit(f.start, f.end, "", {"part": fmt(part.value), "whole": fmt(whole.value),
+                                       "expected": f"{expected:.{max(f.decimals, 1)}f}"})
+
+
+@builtin("impossible_date")
+def impossible_date(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
+    for d in doc.dates:
+        if d.kind != "date":
+            continue
+        bad = False
+        if d.month is not None and not (1 <= d.month <= 12):
+            bad = True
+        elif d.day is not None:
+            if d.day < 1 or d.day > 31:
+                bad = True
+            elif d.month is not None:
+                year = d.year if d.year else 2000  # leap year when unknown: 2月29日 allowed
+                if d.day > calendar.monthrange(year, d.month)[1]:
+                    bad = True
+        if bad:
+            yield Hit(d.start, d.end)
+
+
+_SIGN_DATE = re.compile(r"((?:19|20)\d{2})\s?年\s?(\d{1,2})\s?月\s?(\d{1,2})\s?日\s*$")
+_TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s?年")
+
+
+def document_date(doc: Doc) -> tuple[int, int, int] | None:
+    """The date the document speaks from: its signature date, else Dec 31 of its title year (summary)."""
+    if "doc_date" in doc.cache:
+        return doc.cache["doc_date"]
+    result = None
+    tail_lines = [ln for ln in doc.lines if ln.stripped][-4:]
+    for ln in reversed(tail_lines):
+        m = _SIGN_DATE.search(ln.stripped)
+        if m and len(ln.stripped) <= 30:
+            result = (int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            break
+    if result is None and doc.title and doc.kind == "summary":
+        m = _TITLE_YEAR.search(doc.text[doc.title[0]:doc.title[1]])
+        if m:
+            result = (int(m.group(1)), 12, 31)
+    doc.cache["doc_date"] = result
+    return result
+
+
+@builtin("future_date")
+def future_date(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
+    ref = document_date(doc)
+    if ref is None:
+        return
+    words = tuple(rule.params.get("future_words", ()))
+    ry, rm, rd = ref
+    for d in doc.dates:
+        if d.kind != "date" or d.year is None or d.month is None and d.year <= ry:
+            continue
+        if doc.in_title(d.start) or d.raw.endswith(("届", "级", "学年", "版")):
+            continue
+        key = (d.year, d.month or 0, d.day or 0)
+        if d.year > ry or (d.day is not None and d.month is not None and key > (ry, rm, rd)):
+            if not (1 <= (d.month or 1) <= 12):
+                continue
+            s, e = doc.sentence_at(d.start)
+            sentence = doc.text[s:e]
+            if any(w in sentence for w in words):
+                continue
+            line = doc.line_at(d.start)
+            if line.stripped and _SIGN_DATE.search(line.stripped) and len(line.stripped) <= 30:
+                continue  # the signature itself
+            yield Hit(d.start, d.end, "", {"doc_date": f"{ry}年{rm}月{rd}日" if (rm, rd) != (12, 31) else f"{ry}年"})
+
+
+# ---------------------------------------------------------------------------------- numbering
+_INLINE_ENUM = re.compile(r"(?:(?<=^)|(?<=[，。；：！？\n、（(“]))(?P<n>[一二三四五六七八九十]{1,2})是(?=[^的])")
+_CN_VALUE = {c: i for i, c in enumerate("零一二三四五六七八九十")}
+
+
+def _cn_small(s: str) -> int:
+    if len(s) == 1:
+        return _CN_VALUE.get(s, 0)
+    if s[0] == "十":
+        return 10 + _CN_VALUE.get(s[1], 0)
+    if len(s) == 2 and s[1] == "十":
+        return _CN_VALUE.get(s[0], 0) * 10
+    return 0
+
+
+@builtin("numbering_sequence")
+def numbering_sequence(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
+    counters: dict[int, int] = {}
+    for it in doc.items:
+        for lv in list(counters):
+            if lv > it.level:
+                del counters[lv]
+        prev = counters.get(it.level)
+        counters[it.level] = it.number
+        if prev is None:
+            if it.number != 1 and it.level in (1, 2) and it.number > 1:
+                # the first item at this level under its parent should be 1 (一、 / （一）)
+                expected = 1
+                name = LEVEL_NAMES[it.level]
+                yield Hit(it.marker_start, it.marker_end, "", {
+                    "previous": "（无）", "expected": _label(it.level, expected), "level": name})
+            continue
+        if it.number == prev:
+            yield Hit(it.marker_start, it.marker_end, "repeat", {})
+        elif it.number > prev + 1 or (it.number < prev and it.number != 1):
+            yield Hit(it.marker_start, it.marker_end, "", {
+                "previous": _label(it.level, prev), "expected": _label(it.level, prev + 1)})
+    # inline 一是、二是 … within a paragraph
+    text = doc.text
+    if "是" not in text:
+        return
+    for ps, pe in doc.paragraphs:
+        para = text[ps:pe]
+        if "一是" not in para:
+            continue
+        prev = 0
+        for m in _INLINE_ENUM.finditer(para):
+            n = _cn_small(m.group("n"))
+            if n == 0:
+                continue
+            if prev == 0:
+                if n != 1:
+                    continue
+                prev = 1
+                continue
+            if n != prev + 1:
+                yield Hit(ps + m.start(), ps + m.end(), "inline", {
+                    "previous": f"{_cn_label(prev)}是", "expected": f"{_cn_label(prev + 1)}是"})
+            prev = n
+
+
+def _cn_label(n: int) -> str:
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    if n == 10:
+        return "十"
+    if n < 20:
+        return "十" + digits[n - 10]
+    return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
+
+
+def _label(level: int, n: int) -> str:
+    if level == 1:
+        return f"{_cn_label(n)}、"
+    if level == 2:
+        return f"（{_cn_label(n)}）"
+    if level == 3:
+        return f"{n}."
+    if level == 4:
+        return f"（{n}）"
+    return "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"[n - 1] if 1 <= n <= 20 else str(n)
+
+
+@builtin("numbering_order")
+def numbering_order(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
+    prev = None
+    for it in doc.items:
+        if prev is not None and it.number == 1 and it.level < prev.level and it.level in (2, 3) \
+                and it.line - prev.line <= 12:
+            # a higher level starts afresh right under a lower-level item: the hierarchy is inverted
+            yield Hit(it.marker_start, it.marker_end, "", {
+                "level_name": LEVEL_NAMES[it.level],
+                "lower": doc.text[prev.marker_start:prev.marker_end].strip()})
+        prev = it
+
+
+# ---------------------------------------------------------------------------------- typo
+@builtin("duplicate_chars")
+def duplicate_chars(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
+    key = ("dupre", rule.id)
+    if key not in ctx:
+        chars = "".join(sorted({p for p in rule.phrases if len(p) == 1}))
+        ctx[key] = re.compile(f"([{re.escape(chars)}])\\1") if chars else None
+    rx = ctx[key]
+    if rx is None:
+        return
+    text = doc.text
+    n = len(text)
+    for m in rx.finditer(text):
+        s, e = m.span()
+        if (s >= 2 and text[s - 1] == text[s - 2]) or (e + 1 < n and text[e] == text[e + 1]):
+            continue  # 实实在在, 的的确确: an AABB reduplication
+        yield Hit(s, e, "", {"char": m.group(1)})
+
+
+_DUP_WORD = re.compile(rf"([{CJK}]{{2,4}})\1")
+
+
+@builtin("duplicate_words")
+def duplicate_words(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
+    allowed = ctx.setdefault(("allowed", rule.id), set(rule.params.get("allowed", ())))
+    text = doc.text
+    for m in _DUP_WORD.finditer(text):
+        w = m.group(1)
+        if m.group() in allowed or len(set(w)) == 1:
+            continue
+        if w[0] == "一" or all(c in "零一二三四五六七八九十百千万两" for c in w):
+            continue
+        yield Hit(m.start(), m.end(), "", {"word": w})
+
+
+# ---------------------------------------------------------------------------------- punctuation
+_HALF = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", ".": "。"}
+_CJKP = rf"[{CJK}\u3000-\u303f\uff01-\uff0f\uff1a-\uff20“”‘’…—]"
+_HALF_RE = re.compile(
+    rf"(?<={_CJKP})[,;:?!](?!//)|[,;?!](?={_CJKP})|(?<![A-Za-z0-9]):(?={_CJKP})"
+    rf"|(?<=[{CJK}])\.(?=[{CJK}“”]|[ \t]*$|[ \t]*\n)"
+    rf"|\((?=[^()\n]{{0,40}}\))[^()\n]{{0,40}}\)"
+)
+
+
+@builtin("halfwidth_punct")
+def halfwidth_punct(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
+    text = doc.text
+    for m in _HALF_RE.finditer(text, re.M) if False else _HALF_RE.finditer(text):
+        tok = m.group()
+        if tok.startswith("("):
+            inner = tok[1:-1]
+            s, e = m.span()
+            before = text[s - 1] if s else ""
+            after = text[e] if e < len(text) else ""
+            if not (re.search(f"[{CJK}]", inner) or re.match(f"[{CJK}]", before or " ") or re.match(f"[{CJK}]", after or " ")):
+                continue
+            yield Hit(s, e, "", {"right": f"（{inner}）"})
+            continue
+        if tok == "." and m.start() > 0 and text[m.start() - 1] == ".":
+            continue
+        yield Hit(m.start(), m.end(), "", {"right": _HALF.get(tok, tok)})
+
+
+_APPROX_RE = re.compile(r"(?<![一二两三四五六七八九十\n])([一二两三四五六七八九])、([二三四五六七八九十])(?=[十百千万]?[个次天年人名场位项条种件家岁月日周期篇点份])")
+_VAL = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+@builtin("approx_dunhao")
+def approx_dunhao(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
+    text = doc.text
+    if "、" not in text:
+        return
+    for m in _APPROX_RE.finditer(text):
+        a, b = _VAL[m.group(1)], _VAL[m.group(2)]
+        if b != a + 1:
+            continue
+        line = doc.line_at(m.start())
+        if not text[line.start:m.start()].strip(" \t\u3000#"):
+            continue  # 三、四个方面… is a heading "三、"
+        yield Hit(m.start(), m.end(), "", {"right": m.group(1) + m.group(2)})
+
+
+_PAIRS = {"“": "”", "‘": "’", "（": "）", "《": "》", "【": "】", "「": "」", "『": "』", "(": ")"}
+_CLOSERS = {v: k for k, v in _PAIRS.items()}
+_PAIR_RE = re.compile("[“”‘’（）《》【】「」『』()]")
+_NAME = {"“": "右引号”", "”": "左引号“", "‘": "右单引号’", "’": "左单引号‘", "（": "右括号）", "）": "左括号（",
+         "《": "右书名号》", "》": "左书名号《", "【": "右方括号】", "】": "左方括号【", "「": "」", "」": "「",
+         "『": "』", "』": "『", "(": "右括号)", ")": "左括号("}
+
+
+@builtin("unmatched_pairs")
+def unmatched_pairs(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
+    text = doc.text
+    stack: list[tuple[str, int]] = []
+    line_end = -1
+    pending: list[Hit] = []
+
+    def flush(next_line_start: int) -> None:
+        nonlocal stack
+        for ch, pos in stack:
+            # a quotation running over several paragraphs opens each one with “ and closes only at the end
+            if ch in "“‘" and text[next_line_start:next_line_start + 1] == ch:
+                continue
+            pending.append(Hit(pos, pos + 1, "", {"other": _NAME[ch]}))
+        stack = []
+
+    for m in _PAIR_RE.finditer(text):
+        pos = m.start()
+        if pos > line_end:
+            if stack:
+                tail = text[max(0, line_end - 3):line_end].rstrip(" \t\u3000\r")
+                broken = tail and tail[-1] not in "。！？!?”’」』…：:；;）)》】" and text.find("\n", line_end + 1) != line_end + 1
+                if not broken or pos - line_end > 200:
+                    nl = text.find("\n", stack[-1][1])
+                    flush(nl + 1 if nl >= 0 else len(text))
+            nl = text.find("\n", pos)
+            line_end = nl if nl >= 0 else len(text)
+        ch = m.group()
+        if ch in "‘’" and ((pos > 0 and text[pos - 1].isascii() and text[pos - 1].isalpha())
+                           or (pos + 1 < len(text) and text[pos + 1].isascii() and text[pos + 1].isalpha())):
+            continue  # an apostrophe in English
+        if ch in _PAIRS:
+            stack.append((ch, pos))
+            continue
+        opener = _CLOSERS[ch]
+        if stack and stack[-1][0] == opener:
+            stack.pop()
+            continue
+        idx = next((i for i in range(len(stack) - 1, -1, -1) if stack[i][0] == opener), None)
+        if idx is None:
+            if ch == ")" and pos > 0 and (text[pos - 1].isalnum() and text[pos - 1].isascii()):
+                line = doc.line_at(pos)
+                if not text[line.start:pos].strip(" \t\u3000")[:-1].strip():
+                    continue  # 1) a list marker
+            pending.append(Hit(pos, pos + 1, "", {"other": _NAME[ch]}))
+            continue
+        for och, opos in stack[idx + 1:]:
+            pending.append(Hit(opos, opos + 1, "", {"other": _NAME[och]}))
+        del stack[idx:]
+    if stack:
+        flush(len(text))
+    yield from pending
+
+
+# ---------------------------------------------------------------------------------- structure
+@builtin("summary_parts")
+def summary_parts(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
+    order = list(ctx["parts"].get("summary", {}))
+    if not order:
+        return
+    text = doc.text
+    anchor = doc.title or _first_line_span(doc)
+    if anchor is None:
+        return
+    found: list[tuple[int, str, int, int]] = []
+    for sec in doc.sections:
+        for p in sec.parts:
+            found.append((order.index(p), p, sec.start + _lstrip_len(text, sec.start, sec.heading_end), sec.heading_end))
+    if not found:
+        if len(text.strip()) > 200:
+            yield Hit(anchor[0], anchor[1], "none", {})
+        return
+    names = {p for _, p, _, _ in found}
+    # an untitled opening paragraph before the first heading serves as 基本情况
+    first_heading = min(sec.start for sec in doc.sections)
+    intro = text[anchor[1] if doc.title else 0:first_heading]
+    if order[0] not in names and len(re.sub(r"\s", "", intro)) >= 50:
+        names.add(order[0])
+    for p in order:
+        if p not in names:
+            yield Hit(anchor[0], anchor[1], "", {"part": p})
+    highest = -1
+    highest_name = ""
+    for idx, p, s, e in found:
+        if idx < highest:
+            yield Hit(s, e, "order", {"part": p, "before": highest_name})
+        elif idx > highest:
+            highest, highest_name = idx, p
+
+
+def _first_line_span(doc: Doc) -> tuple[int, int] | None:
+    for ln in doc.lines:
+        if ln.stripped:
+            off = len(ln.text) - len(ln.text.lstrip(" \t\u3000"))
+            return ln.start + off, ln.start + len(ln.text.rstrip(" \t\u3000\r"))
+    return None
+
+
+def _nonspace_len(s: str) -> int:
+    return len(re.sub(r"\s", "", s))
+
+
+@builtin("news_parts")
+def news_parts(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
+    text = doc.text
+    p = rule.params
+    first = _first_line_span(doc)
+    if first is None:
+        return
+    if doc.title is None:
+        s, e = doc.sentence_at(first[0])
+        yield Hit(first[0], max(e, first[0] + 1), "no_headline", {})
+    else:
+        title = text[doc.title[0]:doc.title[1]]
+        n = _nonspace_len(title)
+        if n > p.get("headline_max", 30):
+            yield Hit(doc.title[0], doc.title[1], "headline_long", {"length": n, "limit": p.get("headline_max", 30)})
+        if title.rstrip().endswith("。"):
+            yield Hit(doc.title[1] - 1, doc.title[1], "headline_period", {})
+    if doc.lead is None:
+        anchor = doc.title or first
+        yield Hit(anchor[0], anchor[1], "no_lead", {})
+        return
+    ls, le = doc.lead
+    lead = text[ls:le]
+    n = _nonspace_len(lead)
+    off = len(lead) - len(lead.lstrip(" \t\u3000"))
+    if n > p.get("lead_max", 200):
+        s, e = doc.sentence_at(ls + off)
+        yield Hit(ls + off, le, "lead_long", {"length": n, "limit": p.get("lead_max", 200)})
+    elif n < p.get("lead_min", 25):
+        yield Hit(ls + off, le, "lead_short", {"length": n})
+    if not doc.body_paragraphs:
+        yield Hit(ls + off, le, "no_body", {})
+
+
+@builtin("lead_element")
+def lead_element(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
+    if doc.lead is None:
+        return
+    key = ("lead_rx", rule.id)
+    if key not in ctx:
+        ctx[key] = re.compile(rule.params["pattern"])
+    ls, le = doc.lead
+    lead = doc.text[ls:le]
+    if _nonspace_len(lead) < 10 or ctx[key].search(lead):
+        return
+    off = len(lead) - len(lead.lstrip(" \t\u3000"))
+    s, e = doc.sentence_at(ls + off)
+    yield Hit(ls + off, max(e, ls + off + 1), "", {})
+
+
+# ---------------------------------------------------------------------------------- grounding
+@builtin("grounding")
+def grounding(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
+    from .grounding import ground
+
+    results = ctx.get("grounding")
+    if results is None:
+        results = ctx["grounding"] = ground(doc, ctx.get("records") or [], ctx.get("facts") or [])
+    role = rule.params.get("role")
+    min_value = float(rule.params.get("min_value", 0))
+    for r in results:
+        if r.role != role:
+            continue
+        if role == "unmatched" and r.figure.value < min_value and not r.figure.is_percent:
+            continue
+        yield Hit(r.figure.start, r.figure.end, "", r.values)
