@@ -68,7 +68,7 @@ def test_offline_summary_problems_are_concrete_and_answered(year2025, year2024):
     draft = offline_summary(year2025, year2024)
     problems, plans = draft.sections[2].text, draft.sections[3].text
     assert "“春季校园定向越野赛”计划120人，实际39人，完成率32.5%" in problems
-    assert "理论学习活动2项（上年为7项）" in problems
+    assert "理论学习活动2项（上年理论学习活动为7项）" in problems
     assert "参与人数少于上年" in problems
     assert "不低于计划人数" in plans and "理论学习活动次数超过今年的2项" in plans
     assert "【待补充" in draft.sections[0].text

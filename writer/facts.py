@@ -115,6 +115,20 @@ def fmt_point(iso: str) -> str:
     return f"{m}月{d}日"
 
 
+def q(title: str) -> str:
+    """An activity title as a draft writes it: in quotes, unless it has quotes of its own
+    (第三届“青禾杯”电子商务直播技能大赛 stays as is — no nested quotes, and the title stays findable)."""
+    return title if "“" in title or "”" in title else f"“{title}”"
+
+
+def metric_label(category: str, metric: str) -> str:
+    """志愿服务 + 服务时长 → 志愿服务时长; 培训 + 培训人数 → 培训人数; 文体活动 + 参赛人数 → 文体活动参赛人数."""
+    for k in range(min(len(category), len(metric)), 0, -1):
+        if category.endswith(metric[:k]):
+            return category + metric[k:]
+    return category + metric
+
+
 @dataclass
 class Problem:
     """One concrete problem the records show; `keys` are fact keys of the figures it states."""
@@ -241,8 +255,7 @@ def compute_facts(records: list[Record], *, previous: Iterable[Record] = (), top
         for name in sorted(metric_recs, key=lambda n: (-len(metric_recs[n]), n)):
             recs = metric_recs[name]
             total = sum(Fraction(str(r.metrics[name])) for r in recs)
-            label = name if name.startswith(cat[:2]) else f"{cat}{name}"
-            book.add(f"cat:{cat}:total:{name}", f"{label}合计", float(total), metric_unit(name), [r.id for r in recs])
+            book.add(f"cat:{cat}:total:{name}", f"{metric_label(cat, name)}合计", float(total), metric_unit(name), [r.id for r in recs])
             keys.append(f"cat:{cat}:total:{name}")
         book.cat_metrics[cat] = keys
 
@@ -252,7 +265,7 @@ def compute_facts(records: list[Record], *, previous: Iterable[Record] = (), top
         keys = []
         for r in ranked[:top_n]:
             key = f"event:{r.id}:participants"
-            book.add(key, f"“{r.title}”参与人数", r.participants, "人", [r.id])
+            book.add(key, f"{q(r.title)}参与人数", r.participants, "人", [r.id])
             keys.append(key)
         book.top_events[cat] = keys
 
@@ -363,9 +376,9 @@ def _compare_previous(book: FactBook, activities: list[Record], by_cat: dict[str
             drops.append((g, r, p))
     drops.sort(key=lambda t: (t[0], t[1].date))
     for g, r, p in drops:
-        book.add(f"event:{r.id}:participants", f"“{r.title}”参与人数", r.participants, "人", [r.id])
-        book.add(f"event:{p.id}:prev", f"上年“{p.title}”参与人数", p.participants, "人", [p.id])
-        book.add(f"event:{r.id}:drop", f"“{r.title}”参与人数较上年下降幅度", -g, "%", [r.id, p.id])
+        book.add(f"event:{r.id}:participants", f"{q(r.title)}参与人数", r.participants, "人", [r.id])
+        book.add(f"event:{p.id}:prev", f"上年{q(p.title)}参与人数", p.participants, "人", [p.id])
+        book.add(f"event:{r.id}:drop", f"{q(r.title)}参与人数较上年下降幅度", -g, "%", [r.id, p.id])
         book.recurring_drops.append((r, p))
 
 
@@ -381,12 +394,12 @@ def _find_problems(book: FactBook, by_cat: dict[str, list[Record]], all_categori
             if actual >= planned:
                 continue
             unit = unit or "人"
-            book.add(f"plan:{r.id}:planned", f"“{r.title}”计划数", planned, unit, [r.id])
-            book.add(f"plan:{r.id}:actual", f"“{r.title}”实际数", actual, unit, [r.id])
+            book.add(f"plan:{r.id}:planned", f"{q(r.title)}计划数", planned, unit, [r.id])
+            book.add(f"plan:{r.id}:actual", f"{q(r.title)}实际数", actual, unit, [r.id])
             rate = ratio_pct(actual, planned)
             keys = [f"plan:{r.id}:planned", f"plan:{r.id}:actual"]
             if rate is not None:
-                book.add(f"plan:{r.id}:rate", f"“{r.title}”完成率", rate, "%", [r.id])
+                book.add(f"plan:{r.id}:rate", f"{q(r.title)}完成率", rate, "%", [r.id])
                 keys.append(f"plan:{r.id}:rate")
             book.problems.append(Problem("target", cat, r.title, keys, [r.id]))
             missed.add(r.id)

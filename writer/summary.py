@@ -13,7 +13,7 @@ from typing import Sequence
 from .draft import (OnChunk, assemble, clean_model_text, facts_block, flag_ungrounded, generate,
                     quote_material)
 from .errors import InputError
-from .facts import (AWARDS, PLATFORM, FactBook, compute_facts, fmt, fmt_date, fmt_point, is_stock_metric)
+from .facts import PLATFORM, FactBook, compute_facts, fmt, fmt_date, is_stock_metric, q
 from .llm import Backend, OfflineBackend, Prompt, estimate_tokens, load_prompt, render
 from .models import Draft, Record, SearchHit
 from .settings import Settings, get_settings
@@ -49,7 +49,7 @@ def period_label(year: int | None, date_from: str | None = None, date_to: str | 
 
 CAT_HEADINGS = {
     "志愿服务": "深入开展志愿服务",
-    "理论学习": "持续加强理论学习",
+    "理论学习": "加强青年理论学习",
     "文体活动": "组织开展文体活动",
     "技能竞赛": "以赛促学开展技能竞赛",
     "培训": "加强骨干队伍培训",
@@ -111,8 +111,7 @@ def render_offline_summary(book: FactBook, org: str, label: str) -> str:
         if book.get(f"cat:{cat}:participants"):
             s += f"，参与{c(f'cat:{cat}:participants')}"
         for key in book.cat_metrics.get(cat, []):
-            metric = key.rsplit(":", 1)[1]
-            s += f"，{_metric_phrase(metric)}{c(key)}"
+            s += f"，{book.by_key[key].name}{c(key)}"
         s += "。"
         events = []
         for key in book.top_events.get(cat, []):
@@ -157,18 +156,9 @@ def render_offline_summary(book: FactBook, org: str, label: str) -> str:
     return "\n".join(out) + "\n"
 
 
-def _metric_phrase(metric: str) -> str:
-    return {"服务时长": "累计服务时长", "培训人数": "培训", "外媒采用篇数": "被外部媒体采用稿件"}.get(metric, metric)
-
-
-def q(title: str) -> str:
-    """A title in quotes; quotes inside become single quotes (“第三届‘青禾杯’大赛”)."""
-    return "“" + title.replace("“", "‘").replace("”", "’") + "”"
-
-
 def _quote_title(name: str) -> str:
-    m = re.match(r"“(.*)”", name)
-    return q(m.group(1)) if m else name
+    """The activity title part of a fact name such as “X”参与人数."""
+    return re.sub(r"参与人数$", "", name)
 
 
 def _record_date(book: FactBook, rid: str) -> str:
@@ -245,7 +235,7 @@ def _problem_items(book: FactBook) -> list[tuple[str, str, str]]:
             else:
                 h1, h2, dec = p.keys
                 bits.append(f"下半年{name}{c(h2)}，比上半年的{c(h1)}下降{num(dec)}%")
-                plans.append(f"每半年{name}不低于{c(h1)}")
+                plans.append(f"今后每半年{name}不低于今年上半年{name}{c(h1)}")
         items.append(("部分平台指标出现下滑。", "；".join(bits) + "。",
                       f"扭转平台指标下滑势头。分析下滑原因，优化内容选题和发布节奏，力争{_join(plans, '，')}。"))
     if "sparse" in by_kind:
@@ -253,7 +243,7 @@ def _problem_items(book: FactBook) -> list[tuple[str, str, str]]:
         bits, plans = [], []
         for p in ps:
             fact = book.by_key[p.keys[0]]
-            prev = f"（上年为{c(p.keys[1])}）" if len(p.keys) > 1 else ""
+            prev = f"（上年{_cat_noun(p.category)}为{c(p.keys[1])}）" if len(p.keys) > 1 else ""
             if fact.value == 0:
                 bits.append(f"全年未开展{_cat_noun(p.category)}{prev}")
                 plans.append(f"明年开展{_cat_noun(p.category)}")
