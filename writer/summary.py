@@ -396,9 +396,14 @@ def build_summary(records: Sequence[Record], references: Sequence[SearchHit] = (
     ref_budget = max(0, min(int(budget * 0.25), budget - fixed - 200))
     refs = references_block(list(references), ref_budget) if ref_budget >= 100 else "（篇幅所限，未附参考）"
     rec_budget = max(200, budget - fixed - estimate_tokens(refs))
-    block = records_block(records, book, rec_budget)
-    user = render(template, org=org, period=label, facts=facts_text,
-                  records=quote_material("活动记录", block.text), references=refs)
+    for _ in range(4):  # condensation is an estimate: shrink until the whole prompt fits
+        block = records_block(records, book, rec_budget)
+        user = render(template, org=org, period=label, facts=facts_text,
+                      records=quote_material("活动记录", block.text), references=refs)
+        over = estimate_tokens(system) + estimate_tokens(user) - budget
+        if over <= 0 or rec_budget <= 200:
+            break
+        rec_budget = max(200, rec_budget - over - 50)
     prompt = Prompt("summary", system, user, offline=lambda: render_offline_summary(book, org, label))
     tokens = estimate_tokens(system) + estimate_tokens(user)
     return SummaryMaterial(org, label, records, book, prompt, block, tokens)
