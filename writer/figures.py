@@ -272,6 +272,8 @@ def _scan_cached(text: str) -> tuple[tuple[Figure, ...], tuple[DateMention, ...]
             approx = "余"
         elif "左右" in post or "上下" in post:
             approx = "约"
+        if unit == "年" and end < n and text[end] in "级代度初底末中":
+            continue  # 七年级, 80年代, 年度
         if unit == "年" and value >= 1000:
             continue  # a year written without 度 (handled as a date above); never a figure
         # keep the approximation words inside the span so text[start:end] reads naturally

@@ -85,15 +85,17 @@ def _lstrip_len(text: str, start: int, end: int) -> int:
     return len(seg) - len(seg.lstrip(" \t\u3000#"))
 
 
-_NO_BASE_OK = re.compile(r"百分点")
+_TARGET = re.compile(r"以上|以下|以内|不低于|不少于|不超过|力争|目标|达到\d|提高到|保持在|控制在|计划|预计")
 
 
 @builtin("percent_without_base")
 def percent_without_base(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
     for f in doc.figures:
-        if not f.is_percent:
+        if not f.is_percent or f.approx or doc.in_heading(f.start) or doc.in_title(f.start):
             continue
         s, e = doc.sentence_at(f.start)
+        if _TARGET.search(doc.text, s, e):
+            continue  # a target (不低于90%, 提高到50%以上) has no base to give
         if any(not g.is_percent for g in doc.figures_in(s, e)):
             continue
         # the previous sentence of the same paragraph may give the base
@@ -205,7 +207,16 @@ def parts_sum(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
             if not after or after[0].start - (s + tm.end()) > 8:
                 continue
             t = after[0]
-            parts = [g for g in figs if g.end <= abs_tm and _same_unit(g, t)]
+            parts = []
+            cursor = abs_tm
+            for g in reversed([g for g in figs if g.end <= abs_tm]):
+                gap = text[g.end:cursor]
+                if not _same_unit(g, t) or len(gap) > (6 if not parts else 14) or re.search(r"[。；]", gap):
+                    break
+                if parts and not re.search(r"[、，,]", gap):
+                    break
+                parts.insert(0, g)
+                cursor = g.start
             if len(parts) < 2 or t.approx or any(p.approx for p in parts):
                 continue
             # the parts must be an enumeration (、 or ，between them) right before the total

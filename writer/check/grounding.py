@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..figures import Figure
+from ..figures import Figure, extract_figures
 from ..models import Fact, Record
 from .doc import Doc
 
@@ -60,6 +60,10 @@ def knowns(records: list[Record], facts: list[Fact]) -> list[Known]:
             except (TypeError, ValueError):
                 continue
             out.append(Known(name, v, "", [r.id], percent=name.endswith(("率", "比", "占比", "比例"))))
+    for r in records:
+        text = f"{r.title}。{r.summary}"
+        for fig in extract_figures(text):
+            out.append(Known("", fig.value, fig.unit, [r.id], percent=fig.is_percent))
     for f in facts:
         try:
             v = float(f.value)
@@ -104,7 +108,7 @@ def ground(doc: Doc, records: list[Record], facts: list[Fact]) -> list[GroundRes
     if not records and not facts:
         return []
     ks = knowns(records, facts)
-    keyed = [(key, k) for k in ks for key in _keys(k.name)]
+    keyed = [(key, k) for k in ks if k.name for key in _keys(k.name)]
     # record titles name the participants of that activity
     titles = [(r.title, r) for r in records if r.title and len(r.title) >= 4]
     text = doc.text
@@ -134,11 +138,27 @@ def ground(doc: Doc, records: list[Record], facts: list[Fact]) -> list[GroundRes
                 "name": best.name, "expected": _fmt(best.value, best.percent),
                 "sources": "、".join(best.sources[:5]) + ("等" if len(best.sources) > 5 else "")}))
             continue
-        if any(matches(fig, k) for k in ks) or fig.unit in _NOT_MEASURES:
+        if any(matches(fig, k) for k in ks) or fig.unit in _NOT_MEASURES or fig.approx == "超" \
+                or (fig.is_percent and _derived(doc, fig)):
             results.append(GroundResult(fig, "grounded"))
         else:
             results.append(GroundResult(fig, "unmatched"))
     return results
+
+
+def _derived(doc: Doc, fig: Figure) -> bool:
+    """A percentage computed from two figures of its own sentence (a growth rate, a share)."""
+    s, _ = doc.sentence_at(fig.start)
+    plain = [g for g in doc.figures_in(s, fig.start) if not g.is_percent]
+    tol = max(10.0 ** -fig.decimals, 0.05) + 1e-9
+    for a in plain:
+        for b in plain:
+            if a is b or not a.value:
+                continue
+            for v in ((b.value - a.value) / a.value * 100, (a.value - b.value) / a.value * 100, b.value / a.value * 100):
+                if abs(v - fig.value) <= tol:
+                    return True
+    return False
 
 
 def _fmt(v: float, percent: bool) -> str:
