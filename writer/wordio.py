@@ -927,7 +927,7 @@ LINE_PITCH_PT = 28.95
 SIZE_ERHAO, SIZE_SANHAO, SIZE_SIHAO = 22, 16, 14  # 二号, 三号, 四号 in points
 PHOTO_MAX_WIDTH_MM = 140  # inside the 156 mm 版心
 PHOTO_MAX_HEIGHT_MM = 110
-PHOTO_MAX_PIXELS = 2400  # longer side after downscaling; ~400 dpi at 14 cm
+PHOTO_MAX_PIXELS = 2000  # longer side after downscaling; ~360 dpi at 14 cm
 
 _THEME_ATTRS = ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme")
 INTRO_HEADINGS = {"", "开头", "引言", "前言", "导语", "开篇", "总述", "概述", "正文"}
@@ -994,11 +994,15 @@ def _prepare_image(photo: Photo) -> _Image | None:
     try:
         raw = path.read_bytes()
         with Image.open(io.BytesIO(raw)) as im:
-            im.load()
             fmt = (im.format or "").upper()
-            orientation = im.getexif().get(0x0112, 1) if hasattr(im, "getexif") else 1
+            orientation = im.getexif().get(0x0112, 1)
             w, h = im.size
             needs = fmt not in ("JPEG", "PNG", "GIF", "BMP") or orientation not in (1, None) or max(w, h) > PHOTO_MAX_PIXELS
+            if needs and fmt == "JPEG" and max(w, h) > PHOTO_MAX_PIXELS:
+                # let the JPEG decoder scale down by 1/2, 1/4 or 1/8 while decoding: several times faster
+                scale = PHOTO_MAX_PIXELS / max(w, h)
+                im.draft("RGB", (max(1, int(w * scale)), max(1, int(h * scale))))
+            im.load()  # a truncated or corrupt image fails here, not in Word
             if needs:
                 out = ImageOps.exif_transpose(im)
                 if max(out.size) > PHOTO_MAX_PIXELS:
