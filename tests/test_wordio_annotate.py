@@ -229,3 +229,18 @@ def test_findings_as_dicts(tmp_path):
     out = annotate_docx(None, text, [{"start": 1, "end": 2, "text": "乙", "message": "字典形式", "category": "typo",
                                       "severity": "warning", "rule": "x"}], tmp_path / "d.docx")
     assert comments_of(out)[0]["anchor"] == "乙"
+
+
+def test_automatic_numbers_shift_offsets_correctly(tmp_path):
+    src = WORD / "numbered.docx"
+    text = read_docx(src).text
+    assert "（一）组织建设" in text  # "（一）" comes from numbering.xml, not from the runs
+    label = text.index("（一）组织建设")
+    fs = [finding(text, text, "组织建设"), finding(text, text, "②第二项"),
+          Finding("n.gap", "numbering", "warning", label, label + 3, "（一）", "序号在编号里")]
+    out = annotate_docx(src, text, fs, tmp_path / "out.docx")
+    got = {c["text"].split("】", 1)[1]: c["anchor"] for c in comments_of(out)}
+    assert got["关于“组织建设”的说明"] == "组织建设"
+    assert got["关于“②第二项”的说明"] == "第二项"  # the number itself is not in a run
+    assert got["序号在编号里"] == "组"  # a finding on the number alone marks the paragraph's first character
+    assert read_docx(out).text == text

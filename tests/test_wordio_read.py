@@ -200,3 +200,13 @@ def test_missing_file_and_folder(tmp_path):
         read_docx(tmp_path / "nope.docx")
     with pytest.raises(InputError, match="文件夹"):
         read_docx(tmp_path)
+
+
+def test_automatic_list_numbers_are_read_as_shown():
+    mf = _fixtures_module()
+    result = read_docx(WORD / "numbered.docx")
+    _consistent(result)
+    assert result.paragraphs == mf.numbered_expected_lines()
+    levels = [(b.heading, b.level) for b in result.blocks if b.kind == "heading"]
+    assert levels[:3] == [("一、基本情况", 1), ("（一）组织建设", 2), ("（二）队伍建设", 2)]
+    assert ("三、存在的问题", 1) in levels and ("四、下一步工作打算", 1) in levels

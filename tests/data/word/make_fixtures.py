@@ -8,6 +8,8 @@
                   tracked insertion and deletion, a soft line break, a tab, a table with merged cells,
                   a text box written twice (DrawingML + VML fallback), an inline picture, headings given
                   only by 一、/（一） numbering, a centred title with no style).
+- numbered.docx   headings numbered by automatic list numbering (一、/（一）/1., a startOverride, a style-linked
+                  ① list, bullets) so the numbers are in numbering.xml, not in the text runs.
 - lo_fodt.docx    LibreOffice headless conversion of lo_source.fodt (headings, table, picture, frame).
 - lo_txt.docx     LibreOffice headless conversion of lo_source.txt (plain lines, no styles).
 The LibreOffice ones need soffice; the script skips them (keeping the committed files) when it is absent.
@@ -150,8 +152,64 @@ def wps_expected_lines() -> list[str]:
     return lines
 
 
-def build_wps_like(path: Path) -> None:
-    body = "".join(x for x, _ in WPS_PARAGRAPHS)
+NUMBERING = (
+    f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:numbering xmlns:w="{W}">'
+    # list 1: 公文 multilevel numbering 一、 / （一） / 1.
+    '<w:abstractNum w:abstractNumId="0"><w:multiLevelType w:val="multilevel"/>'
+    '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/><w:lvlJc w:val="left"/></w:lvl>'
+    '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/><w:lvlJc w:val="left"/></w:lvl>'
+    '<w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%3."/><w:lvlJc w:val="left"/></w:lvl>'
+    "</w:abstractNum>"
+    # list 2: bullets
+    '<w:abstractNum w:abstractNumId="1"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="bullet"/>'
+    '<w:lvlText w:val="\uf06c"/></w:lvl></w:abstractNum>'
+    # list 3: ① ② linked to the style "7" (numbering given by the style, not the paragraph)
+    '<w:abstractNum w:abstractNumId="2"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimalEnclosedCircle"/>'
+    '<w:lvlText w:val="%1"/><w:pStyle w:val="7"/></w:lvl></w:abstractNum>'
+    '<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>'
+    '<w:num w:numId="2"><w:abstractNumId w:val="1"/></w:num>'
+    '<w:num w:numId="3"><w:abstractNumId w:val="2"/></w:num>'
+    # list 4: same levels as list 1, restarting at 三
+    '<w:num w:numId="4"><w:abstractNumId w:val="0"/><w:lvlOverride w:ilvl="0"><w:startOverride w:val="3"/></w:lvlOverride></w:num>'
+    "</w:numbering>"
+)
+
+
+def np(text: str, num_id: int, ilvl: int = 0) -> str:
+    return (f'<w:p><w:pPr><w:numPr><w:ilvl w:val="{ilvl}"/><w:numId w:val="{num_id}"/></w:numPr></w:pPr>'
+            f"{r(text)}</w:p>")
+
+
+NUMBERED_PARAGRAPHS = [
+    (p(r("2024年度工作总结"), jc="center"), "2024年度工作总结"),
+    (np("基本情况", 1), "一、基本情况"),
+    (np("组织建设", 1, 1), "（一）组织建设"),
+    (np("召开会议", 1, 2), "1.召开会议"),
+    (np("修订制度", 1, 2), "2.修订制度"),
+    (np("队伍建设", 1, 1), "（二）队伍建设"),
+    (np("主要成效", 1), "二、主要成效"),
+    (np("全年开展活动52场。", 1, 1), "（一）全年开展活动52场。"),
+    (np("要点甲", 2), "要点甲"),
+    ('<w:p><w:pPr><w:pStyle w:val="7"/></w:pPr>' + r("第一项") + "</w:p>", "①第一项"),
+    ('<w:p><w:pPr><w:pStyle w:val="7"/></w:pPr>' + r("第二项") + "</w:p>", "②第二项"),
+    (np("存在的问题", 4), "三、存在的问题"),
+    (np("下一步工作打算", 4), "四、下一步工作打算"),
+]
+
+
+def numbered_expected_lines() -> list[str]:
+    return [e for _x, e in NUMBERED_PARAGRAPHS]
+
+
+def build_numbered(path: Path) -> None:
+    """Headings numbered by Word/WPS automatic numbering (the 一、 is not in the text runs)."""
+    extra_style = ('<w:style w:type="paragraph" w:styleId="7"><w:name w:val="List Number"/><w:basedOn w:val="1"/>'
+                   '<w:pPr><w:numPr><w:numId w:val="3"/></w:numPr></w:pPr></w:style>')
+    build_wps_like(path, NUMBERED_PARAGRAPHS, numbering=NUMBERING, extra_styles=extra_style)
+
+
+def build_wps_like(path: Path, paragraphs=None, numbering: str | None = None, extra_styles: str = "") -> None:
+    body = "".join(x for x, _ in (paragraphs or WPS_PARAGRAPHS))
     sect = ('<w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="2098" w:right="1474" w:bottom="1984" '
             'w:left="1588" w:header="851" w:footer="992" w:gutter="0"/><w:docGrid w:type="linesAndChars" '
             'w:linePitch="579" w:charSpace="-842"/></w:sectPr>')
@@ -173,7 +231,7 @@ def build_wps_like(path: Path) -> None:
         '<w:style w:type="character" w:default="1" w:styleId="4"><w:name w:val="Default Paragraph Font"/></w:style>'
         '<w:style w:type="table" w:default="1" w:styleId="5"><w:name w:val="Normal Table"/></w:style>'
         '<w:style w:type="table" w:styleId="TableGrid"><w:name w:val="Table Grid"/><w:basedOn w:val="5"/></w:style>'
-        "</w:styles>"
+        + extra_styles + "</w:styles>"
     )
     rels = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -181,7 +239,9 @@ def build_wps_like(path: Path) -> None:
         '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>'
         '<Relationship Id="rIdImg1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="media/image1.png"/>'
         '<Relationship Id="rIdLink" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" Target="https://example.org/" TargetMode="External"/>'
-        "</Relationships>"
+        + ('<Relationship Id="rIdNum" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering" Target="numbering.xml"/>'
+           if numbering else "")
+        + "</Relationships>"
     )
     content_types = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -191,7 +251,9 @@ def build_wps_like(path: Path) -> None:
         '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
         '<Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/>'
         '<Override PartName="/docProps/custom.xml" ContentType="application/vnd.openxmlformats-officedocument.custom-properties+xml"/>'
-        "</Types>"
+        + ('<Override PartName="/word/numbering.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml"/>'
+           if numbering else "")
+        + "</Types>"
     )
     root_rels = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -215,6 +277,8 @@ def build_wps_like(path: Path) -> None:
         zf.writestr("word/_rels/document.xml.rels", rels)
         zf.writestr("word/media/image1.png", png_bytes())
         zf.writestr("docProps/custom.xml", custom)
+        if numbering:
+            zf.writestr("word/numbering.xml", numbering)
 
 
 FODT = """<?xml version="1.0" encoding="UTF-8"?>
@@ -280,6 +344,7 @@ def convert(src: Path, out_dir: Path, infilter: str | None = None) -> Path:
 
 def main() -> int:
     build_wps_like(HERE / "wps_like.docx")
+    build_numbered(HERE / "numbered.docx")
     (HERE / "lo_source.fodt").write_text(FODT.replace("{png}", base64.b64encode(png_bytes(160, 120, (200, 80, 40))).decode()), encoding="utf-8")
     (HERE / "lo_source.txt").write_text(TXT, encoding="utf-8")
     if not soffice():
