@@ -21,6 +21,7 @@ __all__ = ["check", "detect_kind", "padding_density", "analyse", "load_rules", "
 
 SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 _POST_BUILTINS = {"padding_density"}
+_DISTINCT = {"structure", "lead"}
 
 
 def detect_kind(text: str) -> str:
@@ -145,9 +146,10 @@ def _finding(doc: Doc, rule: Rule, hit: Hit) -> Finding:
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
-    best: dict[tuple[int, int, str], Finding] = {}
+    best: dict[tuple[int, int, str, str], Finding] = {}
     for f in findings:
-        key = (f.start, f.end, f.category)
+        # document-level findings (a missing part, a lead without a place) are distinct even on one span
+        key = (f.start, f.end, f.category, f.rule if f.category in _DISTINCT else "")
         cur = best.get(key)
         if cur is None or SEVERITY_RANK[f.severity] < SEVERITY_RANK[cur.severity]:
             best[key] = f
@@ -156,7 +158,7 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
     kept: list[Finding] = []
     open_by_cat: dict[str, Finding] = {}
     for f in out:
-        cover = open_by_cat.get(f.category)
+        cover = open_by_cat.get(f.category) if f.category not in _DISTINCT else None
         if cover is not None and cover.end >= f.end and cover.start <= f.start and \
                 SEVERITY_RANK[cover.severity] <= SEVERITY_RANK[f.severity] and (cover.start, cover.end) != (f.start, f.end):
             continue

@@ -74,7 +74,7 @@ def slogan_stack(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
 def section_without_figure(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
     wanted = set(rule.params.get("parts", ()))
     for sec in doc.sections:
-        if wanted & set(sec.parts) and sec.end - sec.heading_end > 20:
+        if wanted & set(sec.parts) and len(doc.text[sec.heading_end:sec.end].strip()) >= 8:
             if not doc.has_figure(sec.heading_end, sec.end):
                 yield Hit(sec.start + _lstrip_len(doc.text, sec.start, sec.heading_end), sec.heading_end,
                           values={"heading": sec.heading})
@@ -85,13 +85,13 @@ def _lstrip_len(text: str, start: int, end: int) -> int:
     return len(seg) - len(seg.lstrip(" \t\u3000#"))
 
 
-_TARGET = re.compile(r"以上|以下|以内|不低于|不少于|不超过|力争|目标|达到\d|提高到|保持在|控制在|计划|预计")
+_TARGET = re.compile(r"以上|以下|以内|不低于|不少于|不超过|力争|目标|提高到|保持在|控制在|计划|预计")
 
 
 @builtin("percent_without_base")
 def percent_without_base(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
     for f in doc.figures:
-        if not f.is_percent or f.approx or doc.in_heading(f.start) or doc.in_title(f.start):
+        if not f.is_percent or f.approx or f.value in (0, 100) or doc.in_heading(f.start) or doc.in_title(f.start):
             continue
         s, e = doc.sentence_at(f.start)
         if _TARGET.search(doc.text, s, e):
@@ -495,7 +495,7 @@ def halfwidth_punct(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
         yield Hit(m.start(), m.end(), "", {"right": _HALF.get(tok, tok)})
 
 
-_APPROX_RE = re.compile(r"(?<![一二两三四五六七八九十\n])([一二两三四五六七八九])、([二三四五六七八九十])(?=[十百千万]?[个次天年人名场位项条种件家岁月日周期篇点份])")
+_APPROX_RE = re.compile(r"(?<![一二两三四五六七八九十\n])([一二两三四五六七八九])、([二三四五六七八九十])(?=[十百千万]?[个次天年人名场位项条种件家岁月日周期篇点份])(?!年级)")
 _VAL = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 

@@ -258,7 +258,12 @@ def build_doc(text: str, parts: dict[str, list[str]], kind: str = "auto") -> Doc
                     if 0 <= j < cut:
                         cut = j
                 title = rest[:cut].strip(_WS)
-                is_heading = len(title) <= 30 and (cut < len(rest) or len(rest.strip(_WS)) <= 30)
+                after = rest[cut + 1:].strip(_WS) if cut < len(rest) else ""
+                if cut == len(rest):
+                    is_heading = len(title) <= 30 and not re.search(r"[，,；;！？]", title)
+                else:
+                    # a run-in heading: "（一）新闻宣传。全年……" — a short title followed by more text
+                    is_heading = len(title) <= 16 and len(after) > 0 and not re.search(r"[，,]", title)
                 mstart = ln.start + (len(ln.text) - len(ln.text.lstrip(" \t\u3000#")))
                 items.append(Item(idx, level, number, mstart, ln.start + m.end(), ln.start, ln.end, title, is_heading))
                 if is_heading:

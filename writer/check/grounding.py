@@ -123,6 +123,15 @@ def ground(doc: Doc, records: list[Record], facts: list[Fact]) -> list[GroundRes
             clause_start -= 1
         clause = text[clause_start:fig.start]
         named = [k for key, k in keyed if key in clause and k.percent == fig.is_percent]
+        if not named and fig.unit and not fig.is_percent:
+            # 推送篇数 ~ “推送图文450篇”, 宣讲场次 ~ “理论宣讲开展30场”: the name is a stem plus the unit
+            for k in ks:
+                if not k.name or k.percent:
+                    continue
+                for u in (fig.unit + "数", fig.unit + "次", fig.unit):
+                    if k.name.endswith(u) and len(k.name) - len(u) >= 2 and k.name[: -len(u)] in clause:
+                        named.append(k)
+                        break
         if not named and not fig.is_percent and fig.unit in ("人", "名", "人次", "位"):
             s, e = doc.sentence_at(fig.start)
             sentence = text[s:e]
