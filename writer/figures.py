@@ -135,10 +135,13 @@ _FIG_PATTERN = (
     + rf"(?P<post2>余|多)?(?P<unit>{_UNIT_RE})?(?P<post3>左右|上下|以上|余|多)?"
 )
 
+# the leading lookahead lets the engine reject most positions with one character-class test
 _COMBINED = re.compile(
-    "|".join(f"(?P<date{i}>{p})" for i, p in enumerate(_DATE_PATTERNS))
+    "(?=[0-9０-９零〇○一二两三四五六七八九十百千万亿近约逾超将接大达])(?:"
+    + "|".join(f"(?P<date{i}>{p})" for i, p in enumerate(_DATE_PATTERNS))
     + f"|(?P<time>{_TIME_PATTERN})"
     + f"|(?P<fig>{_FIG_PATTERN})"
+    + ")"
 )
 
 
@@ -180,6 +183,22 @@ def _is_marker(text: str, start: int, end: int) -> bool:
     return False
 
 
+class _Groups:
+    """Named groups read on demand (cheaper than groupdict() on a pattern with forty groups)."""
+
+    __slots__ = ("m",)
+
+    def __init__(self, m: re.Match):
+        self.m = m
+
+    def get(self, key: str, default=None):
+        value = self.m.group(key)
+        return default if value is None else value
+
+    def __getitem__(self, key: str):
+        return self.m.group(key)
+
+
 @lru_cache(maxsize=64)
 def _scan_cached(text: str) -> tuple[tuple[Figure, ...], tuple[DateMention, ...]]:
     figures: list[Figure] = []
@@ -191,7 +210,7 @@ def _scan_cached(text: str) -> tuple[tuple[Figure, ...], tuple[DateMention, ...]
         if group is None:
             continue
         if group.startswith("date"):
-            g = m.groupdict()
+            g = _Groups(m)
             year = _int(g.get("y") or g.get("y2") or g.get("y4"))
             month = _int(g.get("m") or g.get("m2") or g.get("m3") or g.get("m5"))
             day = _int(g.get("d") or g.get("d2") or g.get("d3") or g.get("d6"))
@@ -202,7 +221,7 @@ def _scan_cached(text: str) -> tuple[tuple[Figure, ...], tuple[DateMention, ...]
             dates.append(DateMention(start, end, m.group(), kind="time"))
             continue
         # a figure
-        g = m.groupdict()
+        g = _Groups(m)
         if start > 0 and text[start - 1] == "第" and not g.get("pre"):
             continue  # ordinal
         if g.get("ar") is not None:

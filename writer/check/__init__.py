@@ -238,14 +238,22 @@ def _section_spans(doc: Doc) -> list[tuple[str, int, int, int]]:
 
 
 def _density_of(doc: Doc, findings: list[Finding], body_start: int, end: int) -> tuple[int, int]:
-    sentences = [(s, e) for s, e in doc.sentences if body_start <= s < end and not doc.in_heading(s)
+    from bisect import bisect_left
+
+    lo = bisect_left(doc.sent_starts, body_start)
+    hi = bisect_left(doc.sent_starts, end)
+    sentences = [(s, e) for s, e in doc.sentences[lo:hi] if not doc.in_heading(s)
                  and not doc.in_title(s) and len(doc.text[s:e].strip()) >= 4]
     padded = set()
-    for f in findings:
+    for f in findings if len(findings) < 64 else _padding_between(findings, body_start, end):
         if f.category == "padding" and body_start <= f.start < end:
             padded.add(doc.sentence_at(f.start))
     padded &= set(sentences)
     return len(padded), len(sentences)
+
+
+def _padding_between(findings: list[Finding], start: int, end: int) -> list[Finding]:
+    return [f for f in findings if f.category == "padding" and start <= f.start < end]
 
 
 def _densities(doc: Doc, findings: list[Finding]) -> list[tuple[str, float]]:

@@ -133,18 +133,23 @@ class Doc:
         return bool(SPECIFIC_RE.search(self.text, start, end))
 
     def in_heading(self, start: int) -> bool:
-        for s, e in self.heading_spans:
-            if s <= start < e:
-                return True
-        return False
+        starts = self.cache.get("heading_starts")
+        if starts is None:
+            self.heading_spans.sort()
+            starts = self.cache["heading_starts"] = [s for s, _ in self.heading_spans]
+        i = bisect_right(starts, start) - 1
+        return i >= 0 and start < self.heading_spans[i][1]
 
     def in_title(self, start: int) -> bool:
         return self.title is not None and self.title[0] <= start < self.title[1]
 
     def section_at(self, pos: int) -> SectionSpan | None:
-        for sec in self.sections:
-            if sec.start <= pos < sec.end:
-                return sec
+        starts = self.cache.get("section_starts")
+        if starts is None:
+            starts = self.cache["section_starts"] = [s.start for s in self.sections]
+        i = bisect_right(starts, pos) - 1
+        if i >= 0 and pos < self.sections[i].end:
+            return self.sections[i]
         return None
 
     def in_speech(self, start: int, sentence_start: int) -> bool:
