@@ -268,3 +268,42 @@ def test_contradiction_and_unmatched():
 
 def test_no_grounding_without_records():
     assert found(summary("微博粉丝达到1800人。"), "grounding") == []
+
+
+# ---------------------------------------------------------------- added checks
+def test_weekday_that_does_not_match_the_date():
+    assert found(summary("2024年5月20日（星期三）召开大会，到会120人。"), "numbers", "星期三")
+    assert found(summary("2024年5月20日（星期一）召开大会，到会120人。"), "numbers") == []
+
+
+def test_times_growth():
+    fs = found(summary("粉丝由200人增长到600人，增长了3倍。"), "numbers", "3倍")
+    assert fs and "2" in fs[0].message
+    assert found(summary("粉丝由200人增长到600人，增长了2倍。"), "numbers") == []
+    assert found(summary("粉丝由200人增长到600人，增长到3倍。"), "numbers") == []
+
+
+def test_shares_over_one_hundred_percent():
+    assert found(summary("参加学生1,200人，其中男生占55%，女生占50%。"), "numbers")
+    assert found(summary("参加学生1,200人，其中男生占45%，女生占55%。"), "numbers") == []
+
+
+@pytest.mark.parametrize("sentence,needle", [
+    ("这些活动为学院发展奠定了坚实基础。", "奠定了坚实基础"),
+    ("志愿者在活动中发挥了重要作用。", "发挥了重要作用"),
+    ("学院领导高度重视，精心组织。", "领导高度重视"),
+    ("我们要把各项措施落到实处。", "落到实处"),
+])
+def test_more_padding_formulas(sentence, needle):
+    assert found(summary(sentence), "padding", needle)
+
+
+def test_single_ellipsis_and_template_placeholders():
+    assert found(summary("我们来了…他说。全年12场。"), "punctuation", "…")
+    assert found(summary("我们来了……他说。全年12场。"), "punctuation") == []
+    assert found(summary("全年12场。（此处插入图片）"), "placeholder")
+    assert found(summary("全年12场，YYYY年完成。"), "placeholder")
+
+
+def test_not_less_than_is_a_figure_not_a_vague_word():
+    assert found(summary("每学期不少于4篇，全年12场。"), "missing-data") == []

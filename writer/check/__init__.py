@@ -149,7 +149,7 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
     best: dict[tuple[int, int, str, str], Finding] = {}
     for f in findings:
         # document-level findings (a missing part, a lead without a place) are distinct even on one span
-        key = (f.start, f.end, f.category, f.rule if f.category in _DISTINCT else "")
+        key = (f.start, f.end, f.category, f.message if f.category in _DISTINCT else "")
         cur = best.get(key)
         if cur is None or SEVERITY_RANK[f.severity] < SEVERITY_RANK[cur.severity]:
             best[key] = f

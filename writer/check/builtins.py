@@ -122,6 +122,9 @@ def _tolerance(f: Figure) -> float:
 def growth_rate(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
     text = doc.text
     for f in doc.figures:
+        if f.unit == "倍" and not f.approx:
+            yield from _growth_times(doc, f)
+            continue
         if not f.is_percent or f.approx:
             continue
         before = text[max(0, f.start - 10):f.start]
@@ -153,6 +156,28 @@ def growth_rate(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
             "a": fmt(a.value, a.decimals), "b": fmt(b.value, b.decimals),
             "expected": f"{expected:.{decimals}f}",
         })
+
+
+def _growth_times(doc: Doc, f: Figure) -> Iterable[Hit]:
+    """增长了3倍 means the end is 4 times the start; 增长到3倍 / 是…的3倍 means 3 times."""
+    text = doc.text
+    before = text[max(0, f.start - 6):f.start]
+    m = re.search(r"(增长|增加|提高|提升|翻)(了|到|至|为)?$", before)
+    if not m:
+        return
+    s, _ = doc.sentence_at(f.start)
+    prior = [g for g in doc.figures_in(s, f.start) if plain(g) and g.unit != "倍"]
+    if len(prior) < 2:
+        return
+    a, b = prior[-2], prior[-1]
+    if not a.value or (a.unit and b.unit and unit_class(a.unit) != unit_class(b.unit)):
+        return
+    ratio = b.value / a.value
+    to_form = m.group(2) in ("到", "至", "为")
+    expected = ratio if to_form else ratio - 1
+    if abs(expected - f.value) > 0.05 + 10.0 ** -max(f.decimals, 1) / 2:
+        yield Hit(f.start, f.end, "times", {"a": fmt(a.value), "b": fmt(b.value),
+                                           "expected": fmt(round(expected, 1), 1 if expected % 1 else 0)})
 
 
 _TOTAL_WORD = re.compile(r"(?:共计|合计|累计|总计|总共|一共|共|总数为?|总数达|全年共)")
@@ -264,6 +289,54 @@ def percent_of_counts(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
         expected = part.value / whole.value * 100
         yield Hit(f.start, f.end, "", {"part": fmt(part.value), "whole": fmt(whole.value),
                                        "expected": f"{expected:.{max(f.decimals, 1)}f}"})
+
+
+_WEEKDAY_RE = re.compile(r"\s?[（(]?(?:星期|周|礼拜)([一二三四五六日天])[）)]?")
+_WEEKDAYS = "一二三四五六日"
+
+
+@builtin("weekday_mismatch")
+def weekday_mismatch(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
+    import datetime
+
+    text = doc.text
+    ref = document_date(doc)
+    for d in doc.dates:
+        if d.kind != "date" or d.month is None or d.day is None:
+            continue
+        m = _WEEKDAY_RE.match(text, d.end)
+        if not m:
+            continue
+        year = d.year or (ref[0] if ref else None)
+        if year is None:
+            continue
+        try:
+            actual = datetime.date(year, d.month, d.day).weekday()
+        except ValueError:
+            continue
+        said = _WEEKDAYS.index("日" if m.group(1) == "天" else m.group(1))
+        if said != actual:
+            word = text[m.start():m.end()].strip(" （()）")
+            prefix = word[:-1]
+            yield Hit(m.start() + (len(m.group()) - len(m.group().lstrip(" "))), m.end(), "", {
+                "date": f"{year}年{d.month}月{d.day}日", "right": f"{prefix}{_WEEKDAYS[actual]}"})
+
+
+_SHARE_RE = re.compile(r"占(?:比)?(?:为|约)?$")
+
+
+@builtin("percent_parts_sum")
+def percent_parts_sum(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
+    text = doc.text
+    for s, e in doc.sentences:
+        if "占" not in text[s:e]:
+            continue
+        shares = [f for f in doc.figures_in(s, e) if f.unit == "%" and not f.approx
+                  and _SHARE_RE.search(text[max(s, f.start - 4):f.start])]
+        if len(shares) >= 2:
+            total = sum(f.value for f in shares)
+            if total > 100.5:
+                yield Hit(shares[0].start, shares[-1].end, "", {"total": fmt(total, max(f.decimals for f in shares))})
 
 
 @builtin("impossible_date")
