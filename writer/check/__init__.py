@@ -72,9 +72,19 @@ def _suppressed(doc: Doc, rule: Rule, start: int, end: int) -> bool:
     if not rule.unless:
         return False
     s, e = doc.sentence_at(start)
+    if doc.is_run_in_heading(s):
+        e = doc.line_at(s).end  # a run-in heading's claim is backed by its own paragraph
     for cond in rule.unless:
         if cond == "figure-in-sentence" and doc.has_figure(s, e):
             return True
+        if cond == "figure-in-clause-or-after":
+            clause = max(doc.text.rfind(p, s, start) for p in "，；：") + 1
+            if doc.has_figure(max(clause, s), e):
+                return True
+        if cond == "specific-in-clause-or-after":
+            clause = max(doc.text.rfind(p, s, start) for p in "，；：") + 1
+            if doc.has_specific(max(clause, s), e):
+                return True
         if cond == "date-in-sentence" and doc.has_date(s, e):
             return True
         if cond == "specific-in-sentence" and doc.has_specific(s, e):

@@ -96,13 +96,14 @@ def percent_without_base(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
         s, e = doc.sentence_at(f.start)
         if _TARGET.search(doc.text, s, e):
             continue  # a target (不低于90%, 提高到50%以上) has no base to give
-        if any(not g.is_percent for g in doc.figures_in(s, e)):
+        needed = 2 if _GROWTH_WORD.search(doc.text[max(0, f.start - 10):f.start]) else 1
+        if sum(1 for g in doc.figures_in(s, e) if not g.is_percent) >= needed:
             continue
         # the previous sentence of the same paragraph may give the base
         line = doc.line_at(f.start)
         if s > line.start:
             ps, pe = doc.sentence_at(s - 1)
-            if ps >= line.start and any(not g.is_percent for g in doc.figures_in(ps, pe)):
+            if ps >= line.start and sum(1 for g in doc.figures_in(ps, pe) if not g.is_percent) >= needed:
                 continue
         yield Hit(f.start, f.end)
 
@@ -204,19 +205,22 @@ def parts_sum(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
             tm = None
             for tm in _TOTAL_WORD.finditer(lead_in):
                 pass
-            if tm is None or re.search(r"[，。；：]", lead_in[tm.end():]):
-                continue
             rest = text[t.end:e]
+            implicit = re.match(r"[，,]?其中", rest) is not None  # 举办活动128场，其中… : a total all the same
+            if not implicit and (tm is None or re.search(r"[，。；：]", lead_in[tm.end():])):
+                continue
             pm = re.search(r"其中|分别为|分别是|包括", rest)
             if not pm or re.search(r"[。；]", rest[:pm.start()]):
                 continue
             part_zone_start = t.end + pm.end()
-            parts = [g for g in figs[i + 1:] if g.start >= part_zone_start and _same_unit(g, t)]
+            stop = re.search(r"[；;。]", text[part_zone_start:e])
+            part_zone_end = part_zone_start + stop.start() if stop else e
+            parts = [g for g in figs[i + 1:] if part_zone_start <= g.start and g.end <= part_zone_end and _same_unit(g, t)]
             if len(parts) < 2 or t.approx or any(p.approx for p in parts):
                 continue
             total = t.value
             psum = sum(p.value for p in parts)
-            exhaustive = "分别" in rest or "包括" in rest[:pm.end()]
+            exhaustive = ("分别" in rest or "包括" in rest[:pm.end()]) and tm is not None
             if psum > total + 1e-9 or (exhaustive and abs(psum - total) > 1e-9):
                 yield Hit(t.start, parts[-1].end, "", {"parts": fmt(psum), "total": fmt(total)})
             break

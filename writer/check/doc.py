@@ -113,7 +113,7 @@ class Doc:
 
     def has_date(self, start: int, end: int) -> bool:
         for d in self.dates_in(start, end):
-            if d.kind == "date":
+            if d.kind == "date" and d.month is not None:
                 return True
         return bool(DEADLINE_RE.search(self.text, start, end))
 
@@ -151,6 +151,14 @@ class Doc:
         if i >= 0 and pos < self.sections[i].end:
             return self.sections[i]
         return None
+
+    def is_run_in_heading(self, sentence_start: int) -> bool:
+        """The sentence is the short title of a numbered paragraph: "（二）宣传工作成效明显。全年……"."""
+        runin = self.cache.get("runin")
+        if runin is None:
+            runin = self.cache["runin"] = {it.start for it in self.items if it.is_heading}
+        line = self.line_at(sentence_start)
+        return line.start in runin and not self.text[line.start:sentence_start].strip(" \t\u3000#")
 
     def in_speech(self, start: int, sentence_start: int) -> bool:
         """Inside a quotation, or reported speech (…表示/说/认为…) earlier in the sentence."""
@@ -271,7 +279,7 @@ def build_doc(text: str, parts: dict[str, list[str]], kind: str = "auto") -> Doc
                     is_heading = len(title) <= 16 and len(after) > 0 and not re.search(r"[，,]", title)
                 mstart = ln.start + (len(ln.text) - len(ln.text.lstrip(" \t\u3000#")))
                 items.append(Item(idx, level, number, mstart, ln.start + m.end(), ln.start, ln.end, title, is_heading))
-                if is_heading:
+                if is_heading and (cut == len(rest) or level == 1):
                     heading_spans.append((ln.start, ln.start + m.end() + cut))
                 if level == 1:
                     top.append((ln.start, ln.start + m.end() + cut, title, part_of(title, summary_parts)))
