@@ -307,3 +307,10 @@ def test_single_ellipsis_and_template_placeholders():
 
 def test_not_less_than_is_a_figure_not_a_vague_word():
     assert found(summary("每学期不少于4篇，全年12场。"), "missing-data") == []
+
+
+def test_sports_record_and_adverbial_de_with_complement():
+    assert found(summary("王明打破了保持5年的男子100米校记录，全年12场。"), "typo", "记录")
+    assert found(summary("会议记录12份，全年12场。"), "typo") == []
+    assert found(summary("运动员顽强的坚持到最后，全年12场。"), "typo")
+    assert found(summary("他的坚持到最后感动了大家，全年12场。"), "typo") == []

@@ -273,7 +273,7 @@ def build_doc(text: str, parts: dict[str, list[str]], kind: str = "auto") -> Doc
                 title = rest[:cut].strip(_WS)
                 after = rest[cut + 1:].strip(_WS) if cut < len(rest) else ""
                 if cut == len(rest):
-                    is_heading = len(title) <= 30 and not re.search(r"[，,；;！？]", title)
+                    is_heading = len(title) <= 30 and not re.search(r"[；;！？]", title)
                 else:
                     # a run-in heading: "（一）新闻宣传。全年……" — a short title followed by more text
                     is_heading = len(title) <= 16 and len(after) > 0 and not re.search(r"[，,]", title)
