@@ -147,34 +147,42 @@ class Store:
         found = self.sources.get(where={"content_hash": digest}, include=[], limit=1)
         return found["ids"][0] if found["ids"] else None
 
-    def put_document(self, document: Document, chunks: list[Chunk]) -> None:
-        """Replace a document's chunks and source entry. Chunks first, source last: a source entry
-        exists only for a document whose chunks are all in, so an interrupted write is redone."""
-        self.delete_document(document.doc_id, keep_source=True)
-        texts = [f"{document.title}\n{c.text}" for c in chunks]
-        vectors = self.embed(texts)
-        for start in range(0, len(chunks), self.client.get_max_batch_size()):
-            part = slice(start, start + self.client.get_max_batch_size())
-            self.documents.upsert(
+    def put_documents(self, batch: list[tuple[Document, list[Chunk]]]) -> None:
+        """Replace these documents' chunks and source entries in as few Chroma calls as possible.
+
+        Chunks first, sources last: a source entry exists only for a document whose chunks are all
+        in, so an interrupted write is redone by the next ingest instead of being taken as unchanged."""
+        if not batch:
+            return
+        doc_ids = [document.doc_id for document, _ in batch]
+        self.documents.delete(where={"doc_id": {"$in": doc_ids}})
+        chunks = [chunk for _, part in batch for chunk in part]
+        titles = {document.doc_id: document.title for document, _ in batch}
+        vectors = self.embed([f"{titles[c.doc_id]}\n{c.text}" for c in chunks])
+        step = self.client.get_max_batch_size()
+        for start in range(0, len(chunks), step):
+            part = slice(start, start + step)
+            self.documents.add(
                 ids=[c.chunk_id for c in chunks[part]],
                 documents=[c.text for c in chunks[part]],
                 metadatas=[c.metadata for c in chunks[part]],
                 embeddings=vectors[part],
             )
+        documents = [document for document, _ in batch]
         self.sources.upsert(
-            ids=[document.doc_id],
-            documents=[document.original_text],
-            embeddings=self.embed([document.title + "\n" + document.text[:2000]]),
+            ids=doc_ids,
+            documents=[d.original_text for d in documents],
+            embeddings=self.embed([d.title + "\n" + d.text[:2000] for d in documents]),
             metadatas=[{
-                "title": document.title,
-                "kind": document.kind,
-                "org": document.org,
-                "year": document.year or 0,
-                "source": document.source,
-                "content_hash": document.content_hash,
-                "chunks": len(chunks),
-                "chars": len(document.text),
-            }],
+                "title": d.title,
+                "kind": d.kind,
+                "org": d.org,
+                "year": d.year or 0,
+                "source": d.source,
+                "content_hash": d.content_hash,
+                "chunks": len(part),
+                "chars": len(d.text),
+            } for d, part in batch],
         )
 
     def delete_document(self, doc_id: str, keep_source: bool = False) -> None:

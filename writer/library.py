@@ -21,6 +21,7 @@ from .retrieve import LexicalCache, search
 from .settings import Settings, get_settings
 
 Progress = Callable[[int, int, str], None]
+INGEST_BATCH_CHUNKS = 2000
 
 
 @dataclass
@@ -66,6 +67,8 @@ class Library:
             raise InputError(f"文档类型“{kind}”无效，应为 news 或 summary")
         planned = ingest_mod.plan_paths([Path(p) for p in paths], ingest_mod.FileMeta(kind, org, year))
         report = IngestReport()
+        pending: list[tuple] = []
+        pending_chunks = 0
         changed = False
         with self._write_lock:
             for done, item in enumerate(planned, start=1):
@@ -76,10 +79,20 @@ class Library:
                     if item.is_records:
                         result = self.import_records(load_records(item.path))
                         report.records += result.imported + result.updated
-                    else:
-                        changed |= self._ingest_one(item, report)
+                        continue
+                    prepared = self._prepare(item, report, {d.content_hash for d, _ in pending})
                 except WriterError as exc:
                     report.failed.append((name, str(exc)))
+                    continue
+                if prepared:
+                    pending.append(prepared)
+                    pending_chunks += len(prepared[1])
+                if pending_chunks >= INGEST_BATCH_CHUNKS:
+                    self.store.put_documents(pending)
+                    pending, pending_chunks, changed = [], 0, True
+            if pending:
+                self.store.put_documents(pending)
+                changed = True
             if changed:
                 self.store.bump_generation()
         if changed:
@@ -88,21 +101,21 @@ class Library:
             progress(len(planned), len(planned), "")
         return report
 
-    def _ingest_one(self, item: ingest_mod.Planned, report: IngestReport) -> bool:
+    def _prepare(self, item: ingest_mod.Planned, report: IngestReport, pending_hashes: set[str]):
+        """The document and its chunks when it is new or changed; None (and noted in the report) otherwise."""
         document = ingest_mod.make_document(item.path, item.meta)
         existing = self.store.source_meta(document.doc_id)
         if existing and existing.get("content_hash") == document.content_hash and all(
             existing.get(key) == (getattr(document, key) or (0 if key == "year" else "")) for key in ("kind", "org", "year")
         ):
             report.unchanged.append(str(item.path))
-            return False
+            return None
         same = self.store.doc_with_hash(document.content_hash)
-        if same and same != document.doc_id:
+        if (same and same != document.doc_id) or document.content_hash in pending_hashes:
             report.duplicates.append(str(item.path))
-            return False
-        self.store.put_document(document, ingest_mod.split_document(document))
+            return None
         (report.updated if existing else report.added).append(str(item.path))
-        return True
+        return document, ingest_mod.split_document(document)
 
     def search(self, query: str, k: int = 5, kind: str | None = None, org: str | None = None,
                year: int | None = None, mode: str = "hybrid") -> list[SearchHit]:
