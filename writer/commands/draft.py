@@ -14,18 +14,11 @@ from ..llm import get_backend
 from ..models import Draft
 from ..settings import get_settings
 from ..textio import read_any
+from . import year_arg
 
 KIND_NAMES = {"news": "新闻稿", "summary": "工作总结"}
 
 
-def _year(value: str) -> int:
-    try:
-        year = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"年份“{value}”无效，应为四位数字，如 2025") from None
-    if not 1900 <= year <= 2100:
-        raise argparse.ArgumentTypeError(f"年份“{value}”超出范围")
-    return year
 
 
 def _stream_to_stderr():
@@ -145,7 +138,7 @@ def register(subparsers) -> None:
     news.set_defaults(func=cmd_news)
 
     summary = kinds.add_parser("summary", help="根据活动记录起草年度工作总结")
-    summary.add_argument("--year", required=True, type=_year, metavar="YYYY", help="年份")
+    summary.add_argument("--year", required=True, type=year_arg, metavar="YYYY", help="年份")
     summary.add_argument("--records", metavar="FILE", help="活动记录文件（JSON/CSV，先导入资料库）")
     _common(summary)
     summary.set_defaults(func=cmd_summary)

@@ -2,36 +2,15 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
 
-from ..errors import InputError
 from ..library import open_library, reindex
 from ..settings import get_settings
+from . import positive_int, year_arg
 
 KIND_NAMES = {"news": "新闻", "summary": "总结"}
-
-
-def _year(value: str) -> int:
-    try:
-        year = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"年份“{value}”无效，应为四位数字，如 2025") from None
-    if not 1900 <= year <= 2100:
-        raise argparse.ArgumentTypeError(f"年份“{value}”超出范围")
-    return year
-
-
-def _positive(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"“{value}”不是整数") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError("数量至少为 1")
-    return number
 
 
 class TerminalProgress:
@@ -131,7 +110,7 @@ def register(subparsers) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--kind", choices=["news", "summary"])
     p.add_argument("--org")
-    p.add_argument("--year", type=_year)
+    p.add_argument("--year", type=year_arg)
     p.set_defaults(func=cmd_ingest)
 
     records = subparsers.add_parser("records", help="活动记录：导入、列出")
@@ -142,7 +121,7 @@ def register(subparsers) -> None:
     imp.set_defaults(func=cmd_records_import)
     lst = sub.add_parser("list", help="列出活动记录")
     lst.add_argument("--org")
-    lst.add_argument("--year", type=_year)
+    lst.add_argument("--year", type=year_arg)
     lst.add_argument("--category")
     lst.add_argument("--format", choices=["text", "json"], default="text")
     lst.set_defaults(func=cmd_records_list)
@@ -150,10 +129,10 @@ def register(subparsers) -> None:
 
     s = subparsers.add_parser("search", help="检索相似的过往文档")
     s.add_argument("query")
-    s.add_argument("-k", type=_positive, default=5)
+    s.add_argument("-k", type=positive_int, default=5)
     s.add_argument("--kind", choices=["news", "summary"])
     s.add_argument("--org")
-    s.add_argument("--year", type=_year)
+    s.add_argument("--year", type=year_arg)
     s.add_argument("--format", choices=["text", "json"], default="text")
     s.set_defaults(func=cmd_search)
 
