@@ -72,6 +72,31 @@ def test_platform_first_last_growth_and_decline():
     assert ("decline", "微博粉丝数") in kinds and ("decline", "阅读量") in kinds
 
 
+def test_a_metric_that_grew_over_the_year_but_fell_for_a_while_is_a_problem():
+    records = [
+        platform("p1", "2025-01-31", 微博粉丝数=4000),
+        platform("p2", "2025-06-30", 微博粉丝数=4800),
+        platform("p3", "2025-07-31", 微博粉丝数=4650),
+        platform("p4", "2025-08-31", 微博粉丝数=4512),
+        platform("p5", "2025-12-31", 微博粉丝数=4700),
+    ]
+    book = compute_facts(records)
+    assert book.get("metric:微博粉丝数:growth").value == 17.5
+    assert book.get("metric:微博粉丝数:peak").value == 4800 and book.get("metric:微博粉丝数:peak").records == ["p2"]
+    assert book.get("metric:微博粉丝数:trough").value == 4512 and book.get("metric:微博粉丝数:trough").records == ["p4"]
+    assert book.get("metric:微博粉丝数:dip").value == 6.0
+    assert [p.keys for p in book.problems if p.kind == "decline"] == [
+        ["metric:微博粉丝数:peak", "metric:微博粉丝数:trough", "metric:微博粉丝数:dip"]]
+
+
+def test_a_small_wobble_is_not_a_problem():
+    records = [platform("p1", "2025-01-31", 微博粉丝数=4000), platform("p2", "2025-02-28", 微博粉丝数=4050),
+               platform("p3", "2025-03-31", 微博粉丝数=4030), platform("p4", "2025-04-30", 微博粉丝数=4300)]
+    book = compute_facts(records)
+    assert book.get("metric:微博粉丝数:dip") is None
+    assert not [p for p in book.problems if p.kind == "decline"]
+
+
 @pytest.mark.parametrize("text,expected", [
     ("比赛原计划120人参加，因当天降雨，实际到场仅39人。", (120, 39, "人")),
     ("培训班计划培训200人，实际培训146人，部分学院未能选派。", (200, 146, "人")),

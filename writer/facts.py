@@ -301,6 +301,8 @@ def compute_facts(records: list[Record], *, previous: Iterable[Record] = (), top
                         book.add(f"metric:{name}:decline", f"{name}下降幅度", -g, "%", [first.id, last.id])
                         book.add(f"metric:{name}:drop", f"{name}净减少", -float(Fraction(str(end)) - Fraction(str(start))),
                                  unit, [first.id, last.id])
+                    else:
+                        _add_dip(book, name, series, unit)
         else:
             total = sum(Fraction(str(r.metrics[name])) for r in series)
             book.add(f"metric:{name}:total", f"{name}合计", float(total), unit, [r.id for r in series])
@@ -328,6 +330,30 @@ def compute_facts(records: list[Record], *, previous: Iterable[Record] = (), top
 
 _TITLE_NOISE = re.compile(
     r"\d{4}(?:—\d{4})?(?:学年|年|级|届)?|第[一二三四五六七八九十百\d]+(?:届|期|学期|次)|[春夏秋冬]季")
+
+
+DIP_MIN_PCT = 2.0
+
+
+def _add_dip(book: FactBook, name: str, series: list[Record], unit: str) -> None:
+    """A stock metric that grew over the period may still have fallen for a while (peak to later
+    trough): a fall of DIP_MIN_PCT % or more is a problem worth naming."""
+    peak = series[0]
+    worst: tuple[Fraction, Record, Record] | None = None
+    for r in series[1:]:
+        if r.metrics[name] > peak.metrics[name]:
+            peak = r
+            continue
+        fall = (Fraction(str(peak.metrics[name])) - Fraction(str(r.metrics[name]))) / Fraction(str(peak.metrics[name]))
+        if fall > 0 and (worst is None or fall > worst[0]):
+            worst = (fall, peak, r)
+    if worst is None or worst[0] * 100 < DIP_MIN_PCT:
+        return
+    _, high, low = worst
+    book.add(f"metric:{name}:peak", f"{name}（{fmt_point(high.date)}）", high.metrics[name], unit, [high.id])
+    book.add(f"metric:{name}:trough", f"{name}（{fmt_point(low.date)}）", low.metrics[name], unit, [low.id])
+    book.add(f"metric:{name}:dip", f"{name}阶段性下降幅度", -growth_pct(high.metrics[name], low.metrics[name]), "%",
+             [high.id, low.id])
 
 
 def event_key(title: str) -> str:
@@ -416,6 +442,10 @@ def _find_problems(book: FactBook, by_cat: dict[str, list[Record]], all_categori
             g = book.value(f"metric:{name}:growth")
             if g is not None and g < 0:
                 keys = [f"metric:{name}:start", f"metric:{name}:end", f"metric:{name}:decline"]
+                book.problems.append(Problem("decline", PLATFORM, name, keys,
+                                             sum((book.by_key[k].records for k in keys), [])))
+            elif book.get(f"metric:{name}:dip"):
+                keys = [f"metric:{name}:peak", f"metric:{name}:trough", f"metric:{name}:dip"]
                 book.problems.append(Problem("decline", PLATFORM, name, keys,
                                              sum((book.by_key[k].records for k in keys), [])))
         else:
