@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+from typing import Any
 
 
 def year_arg(value: str) -> int:
@@ -23,3 +26,8 @@ def positive_int(value: str) -> int:
     if number < 1:
         raise argparse.ArgumentTypeError("数量至少为 1")
     return number
+
+
+def print_json(value: Any) -> None:
+    """Machine-readable output: UTF-8 JSON with Chinese kept as is."""
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 from ..library import open_library, reindex
 from ..settings import get_settings
-from . import positive_int, year_arg
+from . import positive_int, print_json, year_arg
 
 KIND_NAMES = {"news": "新闻", "summary": "总结"}
 
@@ -57,8 +56,7 @@ def cmd_records_import(args) -> int:
 def cmd_records_list(args) -> int:
     records = open_library().query_records(org=args.org, year=args.year, category=args.category)
     if args.format == "json":
-        json.dump([r.to_dict() for r in records], sys.stdout, ensure_ascii=False, indent=2)
-        print()
+        print_json([r.to_dict() for r in records])
         return 0
     if not records:
         print("没有符合条件的活动记录")
@@ -71,8 +69,7 @@ def cmd_records_list(args) -> int:
 def cmd_search(args) -> int:
     hits = open_library().search(args.query, k=args.k, kind=args.kind, org=args.org, year=args.year)
     if args.format == "json":
-        json.dump([h.to_dict() for h in hits], sys.stdout, ensure_ascii=False, indent=2)
-        print()
+        print_json([h.to_dict() for h in hits])
         return 0
     if not hits:
         print("没有找到相关文档")
@@ -85,8 +82,7 @@ def cmd_search(args) -> int:
 def cmd_stats(args) -> int:
     stats = open_library().stats()
     if args.format == "json":
-        json.dump(stats, sys.stdout, ensure_ascii=False, indent=2)
-        print()
+        print_json(stats)
         return 0
     print(f"资料库：{stats['backend']}（向量模型 {stats['embedder']}）")
     print(f"过往文档 {stats['documents']} 篇（{stats['chunks']} 个片段），活动记录 {stats['records']} 条")
