@@ -81,19 +81,24 @@ def guarded(fn):
     return wrapper
 
 
-class UploadFile(gr.File):
-    """gr.File whose wrong-type refusal is in Chinese (the browser's picker already filters by type)."""
+def UploadFile(**kwargs) -> gr.File:
+    """gr.File whose wrong-type refusal is in Chinese (the browser's picker already filters by type).
 
-    def get_block_name(self) -> str:
-        return "file"
+    The instance's method is wrapped rather than gr.File subclassed: gradio writes a .pyi stub beside the
+    module of every Component subclass, which would put a file into the project (or fail when read-only)."""
+    component = gr.File(**kwargs)
+    original = component._process_single_file
 
-    def _process_single_file(self, f):
+    def process(f):
         try:
-            return super()._process_single_file(f)
+            return original(f)
         except gr.Error:
-            allowed = "、".join(self.file_types or [])
+            allowed = "、".join(component.file_types or [])
             raise gr.Error(f"不支持的文件类型：{sv.display_name(f.path)}。这里只能上传 {allowed} 文件。",
                            duration=None, title="出错了", print_exception=False) from None
+
+    component._process_single_file = process
+    return component
 
 
 def lib():
