@@ -223,7 +223,7 @@ def news_draft(notes, files, org):
     similar = sv.hits_html(hits)
     backend = get_backend(SETTINGS)
     waiting = "正在起草新闻稿…" + ("（离线起草）" if backend.name == "offline" else f"（模型：{SETTINGS.model}）")
-    yield "", sv.message_html(waiting), similar, None, None
+    yield "", sv.message_html(waiting), similar, None, gr.update(value=None, visible=False)
     run = lambda on_chunk: draft_news(notes, photos, hits, org=org or "", backend=backend, settings=SETTINGS,  # noqa: E731
                                       on_chunk=on_chunk)
     for update in sv.stream_draft(run):
@@ -231,14 +231,15 @@ def news_draft(notes, files, org):
             raise update.error
         if not update.done:
             shown = strip_markers(update.text)
-            yield shown, sv.message_html(f"{waiting}已收到 {len(shown)} 字"), similar, None, None
+            yield shown, sv.message_html(f"{waiting}已收到 {len(shown)} 字"), similar, None, gr.update()
             continue
         draft = update.draft
         entry = save_draft(draft, {"command": "news", "source": "ui", "notes": notes,
                                    "photos": [str(p) for p in photos], "org": org}, settings=SETTINGS)
         how = "离线起草" if draft.backend == "offline" else f"模型 {draft.backend.split(':', 1)[-1]}"
         done = [f"新闻稿已生成（{how}），已保存到历史记录 #{entry}。可以直接在文本框里修改，改好后点“检查”或“生成 Word 文档”。"]
-        yield update.text, sv.notice_html(done + draft.notices, "warn" if draft.notices else "ok"), similar, draft, None
+        yield (update.text, sv.notice_html(done + draft.notices, "warn" if draft.notices else "ok"), similar, draft,
+               gr.update())
 
 
 @guarded
@@ -248,7 +249,8 @@ def news_check(text):
 
 @guarded
 def news_docx(text, draft, org):
-    return str(sv.export_docx(text, draft, "news", sv.out_dir(TEMP_DIR), sv.clean_org(org)))
+    return gr.update(value=str(sv.export_docx(text, draft, "news", sv.out_dir(TEMP_DIR), sv.clean_org(org))),
+                     visible=True)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -349,7 +351,8 @@ def summary_check(text, org, year, draft):
 
 @guarded
 def summary_docx(text, draft, org):
-    return str(sv.export_docx(text, draft, "summary", sv.out_dir(TEMP_DIR), sv.clean_org(org)))
+    return gr.update(value=str(sv.export_docx(text, draft, "summary", sv.out_dir(TEMP_DIR), sv.clean_org(org))),
+                     visible=True)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -396,7 +399,9 @@ def review(files, text, kind, source, progress=gr.Progress()):
     docs = [it.docx for it in items if it.docx]
     view = _review_view(items, first.name, None)
     return (df(sv.summary_rows(items), sv.SUMMARY_HEADERS), gr.update(choices=names, value=first.name),
-            gr.update(choices=cats, value=cats), *view, str(zipped) if zipped else None, docs or None, items)
+            gr.update(choices=cats, value=cats), *view,
+            gr.update(value=str(zipped) if zipped else None, visible=bool(zipped)),
+            gr.update(value=docs or None, visible=bool(docs)), items)
 
 
 @guarded
@@ -586,9 +591,9 @@ def build_app() -> gr.Blocks:
                         n_notes = gr.Textbox(label="活动笔记", lines=14, max_lines=30,
                                              placeholder="随手记下即可：时间、地点、谁组织、多少人参加、做了什么、有人说了什么……")
                         n_file = UploadFile(label="或上传笔记文件（.txt / .md / .docx）", file_types=[".txt", ".md", ".docx"],
-                                         height=90)
+                                         height=150)
                         n_photos = UploadFile(label="活动照片（可多选，JPG / PNG，每张不超过 15 MB）", file_count="multiple",
-                                           file_types=[".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp"], height=90)
+                                           file_types=[".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp"], height=150)
                         n_gallery = gr.Gallery(label="照片预览（下方显示拍摄日期）", columns=4, height=200,
                                                interactive=False, object_fit="cover")
                         n_org = gr.Dropdown(label="单位（可选）", choices=ch.orgs, value=ch.default_org,
@@ -601,7 +606,7 @@ def build_app() -> gr.Blocks:
                         with gr.Row():
                             n_check = gr.Button("检查这篇稿子")
                             n_word = gr.Button("生成 Word 文档")
-                        n_file_out = gr.File(label="下载 Word 文档", interactive=False, height=70)
+                        n_file_out = gr.File(label="下载 Word 文档（点文件名下载）", interactive=False, visible=False)
                 with gr.Accordion("相似的往期稿件（参考写法）", open=False):
                     n_similar = gr.HTML()
                 n_sum, n_hl, n_table = check_panel("检查结果")
@@ -632,20 +637,24 @@ def build_app() -> gr.Blocks:
                     s_records = gr.Dataframe(headers=sv.RECORD_HEADERS, interactive=False, max_height=360, wrap=True)
                 with gr.Accordion("往年的工作总结（参考写法）", open=False):
                     s_similar = gr.HTML()
-                s_status = gr.HTML()
-                s_draft = gr.Textbox(label="年度工作总结草稿（可直接修改）", lines=24, max_lines=80, interactive=True,
-                                     placeholder="生成的草稿会按“一、基本情况　二、主要成效　三、存在的问题　四、下一步工作打算”四个部分显示在这里。")
                 with gr.Row():
-                    s_check = gr.Button("检查这份总结")
-                    s_word = gr.Button("生成 Word 文档")
-                s_file_out = gr.File(label="下载 Word 文档", interactive=False, height=70)
-                s_cites = gr.Dataframe(headers=sv.CITATION_HEADERS, label="草稿中的数字及来源（点击一行查看记录）",
-                                       interactive=False, wrap=True, max_height=360,
-                                       column_widths=["14%", "40%", "28%", "18%"])
-                s_ids = gr.Textbox(label="来源记录编号", info="点击上面任一表格的一行，这里会列出对应的记录；也可以自己输入编号查询",
-                                   lines=1)
-                s_src = gr.Dataframe(headers=sv.RECORD_HEADERS + ["摘要"], label="来源记录", interactive=False, wrap=True,
-                                     max_height=360)
+                    with gr.Column(scale=6):
+                        s_status = gr.HTML()
+                        s_draft = gr.Textbox(label="年度工作总结草稿（可直接修改）", lines=26, max_lines=80, interactive=True,
+                                             placeholder="生成的草稿会按“一、基本情况　二、主要成效　三、存在的问题　四、下一步工作打算”"
+                                                         "四个部分显示在这里。")
+                        with gr.Row():
+                            s_check = gr.Button("检查这份总结")
+                            s_word = gr.Button("生成 Word 文档")
+                        s_file_out = gr.File(label="下载 Word 文档（点文件名下载）", interactive=False, visible=False)
+                    with gr.Column(scale=4):
+                        s_cites = gr.Dataframe(headers=sv.CITATION_HEADERS, label="草稿中的数字及来源（点击一行查看记录）",
+                                               interactive=False, wrap=True, max_height=420,
+                                               column_widths=["18%", "37%", "27%", "18%"])
+                        s_ids = gr.Textbox(label="来源记录编号", lines=1,
+                                           info="点击左侧或上方表格的一行，这里会列出对应的记录编号；也可以自己输入编号查询")
+                        s_src = gr.Dataframe(headers=sv.RECORD_HEADERS + ["摘要"], label="来源记录", interactive=False,
+                                             wrap=True, max_height=420)
                 s_sum, s_hl, s_table = check_panel("检查结果")
                 s_facts_state = gr.State([])
                 s_state = gr.State(None)
@@ -657,7 +666,7 @@ def build_app() -> gr.Blocks:
                 with gr.Row():
                     with gr.Column(scale=5):
                         r_files = UploadFile(label="上传稿件（可多选，.docx / .txt / .md）", file_count="multiple",
-                                          file_types=[".docx", ".txt", ".md"], height=110)
+                                          file_types=[".docx", ".txt", ".md"], height=150)
                         r_text = gr.Textbox(label="或直接粘贴文字", lines=8, max_lines=30,
                                             placeholder="没有上传文件时，审核这里的文字")
                     with gr.Column(scale=3):
@@ -677,8 +686,9 @@ def build_app() -> gr.Blocks:
                 r_table = gr.Dataframe(headers=sv.FINDING_HEADERS, label="问题清单", wrap=True, interactive=False,
                                        max_height=420, column_widths=["6%", "8%", "8%", "11%", "18%", "29%", "20%"])
                 with gr.Row():
-                    r_docs = gr.File(label="带批注的 Word 文档（逐份下载）", file_count="multiple", interactive=False)
-                    r_zip = gr.File(label="全部打包下载（.zip，含汇总表）", interactive=False)
+                    r_docs = gr.File(label="带批注的 Word 文档（逐份下载）", file_count="multiple", interactive=False,
+                                     visible=False)
+                    r_zip = gr.File(label="全部打包下载（.zip，含汇总表）", interactive=False, visible=False)
                 r_state = gr.State([])
 
             # ---------------------------------------------------------------- 资料库
@@ -688,7 +698,7 @@ def build_app() -> gr.Blocks:
                         gr.Markdown("上传活动记录表（.csv 或 .json）。上传后先预览和检查，有问题的行会列出来；确认无误再点“导入”。"
                                     "一行有错时默认整份不导入，不会只导入一半。", elem_classes="bg-help")
                         with gr.Row():
-                            l_file = UploadFile(label="活动记录文件（.csv / .json）", file_types=[".csv", ".json"], height=90,
+                            l_file = UploadFile(label="活动记录文件（.csv / .json）", file_types=[".csv", ".json"], height=150,
                                              scale=3)
                             with gr.Column(scale=2):
                                 l_skip = gr.Checkbox(label="跳过有问题的行，只导入正确的记录", value=False)
@@ -722,7 +732,7 @@ def build_app() -> gr.Blocks:
                         gr.Markdown("上传本单位以前的新闻稿、工作总结（.docx / .txt / .md），起草时会参考它们的写法。",
                                     elem_classes="bg-help")
                         d_files = UploadFile(label="过往文档（可多选）", file_count="multiple", file_types=[".docx", ".txt", ".md"],
-                                          height=110)
+                                          height=150)
                         with gr.Row():
                             d_kind = gr.Radio(list(sv.KIND_CHOICES), value="自动识别", label="文档类型")
                             d_org = gr.Dropdown(label="单位", choices=ch.orgs, value=None, allow_custom_value=True)
@@ -769,7 +779,8 @@ def build_app() -> gr.Blocks:
         n_photos.change(news_photos, n_photos, n_gallery, api_name="news_photos")
         n_go.click(news_draft, [n_notes, n_photos, n_org], [n_draft, n_status, n_similar, n_state, n_file_out],
                    api_name="news_draft", **model)
-        n_check.click(news_check, n_draft, [n_sum, n_hl, n_table], api_name="news_check", **checking)
+        n_check.click(news_check, n_draft, [n_sum, n_hl, n_table], api_name="news_check", scroll_to_output=True,
+                      **checking)
         n_word.click(news_docx, [n_draft, n_state, n_org], n_file_out, api_name="news_docx")
 
         overview_out = [s_note, s_chart, s_cats, s_facts, s_records, s_similar, s_facts_state]
@@ -783,7 +794,7 @@ def build_app() -> gr.Blocks:
         s_go.click(summary_draft, [s_org, s_year], [s_draft, s_status, s_cites, s_state], api_name="summary_draft",
                    **model)
         s_check.click(summary_check, [s_draft, s_org, s_year, s_state], [s_sum, s_hl, s_table], api_name="summary_check",
-                      **checking)
+                      scroll_to_output=True, **checking)
         s_word.click(summary_docx, [s_draft, s_state, s_org], s_file_out, api_name="summary_docx")
 
         r_go.click(review, [r_files, r_text, r_kind, r_source],

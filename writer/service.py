@@ -717,7 +717,7 @@ def fmt_value(fact: Fact) -> str:
 
 
 def fact_rows(facts: Sequence[Fact]) -> list[list[Any]]:
-    return [[f.id, f.name, fmt_value(f), _ids_label(f.records)] for f in facts]
+    return [[f.id, f.name, fmt_value(f), _ids_label(f.records, show=2)] for f in facts]
 
 
 def _ids_label(ids: Sequence[str], show: int = 3) -> str:
@@ -725,7 +725,7 @@ def _ids_label(ids: Sequence[str], show: int = 3) -> str:
         return "（来自笔记）"
     if len(ids) <= show:
         return "、".join(ids)
-    return "、".join(ids[:show]) + f" 等 {len(ids)} 条"
+    return f"{len(ids)} 条记录"
 
 
 def citation_rows(draft: Draft) -> list[list[Any]]:
