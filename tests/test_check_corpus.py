@@ -44,20 +44,20 @@ def _span(text: str, defect: dict) -> tuple[int, int] | None:
     return pos, pos + len(needle)
 
 
-def flawed_documents():
-    for meta_path in sorted((DATA / "flawed").glob("*.toml")):
+def flawed_documents(folder: Path = DATA / "flawed"):
+    for meta_path in sorted(folder.glob("*.toml")):
         doc_path = next(p for p in meta_path.parent.glob(meta_path.stem + ".*") if p.suffix != ".toml")
         meta = tomllib.loads(meta_path.read_text(encoding="utf-8"))
         yield doc_path, meta
 
 
-def run_flawed():
+def run_flawed(folder: Path = DATA / "flawed"):
     found = Counter()
     total = Counter()
     missed = []
     extra = 0
     chars = 0
-    for doc_path, meta in flawed_documents():
+    for doc_path, meta in flawed_documents(folder):
         text = read_any(doc_path)
         chars += len(text)
         records = load_records_json((doc_path.parent / meta["records"]).resolve()) if "records" in meta else None
@@ -99,8 +99,8 @@ def test_recall_overall_and_per_category():
         assert found[c] / total[c] >= 0.70, (c, report[c], [m for m in missed if m[1] == c])
 
 
-def clean_documents():
-    return sorted(p for p in (DATA / "clean").iterdir() if p.suffix in (".txt", ".md", ".docx"))
+def clean_documents(folder: Path = DATA / "clean"):
+    return sorted(p for p in folder.iterdir() if p.suffix in (".txt", ".md", ".docx"))
 
 
 def test_clean_set_is_big_enough():
