@@ -14,7 +14,7 @@ import traceback
 
 from .errors import WriterError
 
-COMMAND_MODULES = ("library", "check", "draft", "export")
+COMMAND_MODULES = ("library", "check", "draft", "export", "serve", "backup")
 
 
 def build_parser() -> argparse.ArgumentParser:
