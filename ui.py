@@ -230,8 +230,9 @@ def news_draft(notes, files, org):
         if update.error is not None:
             raise update.error
         if not update.done:
-            shown = strip_markers(update.text)
-            yield shown, sv.message_html(f"{waiting}已收到 {len(shown)} 字"), similar, None, gr.update()
+            if backend.name != "offline":  # the offline draft arrives whole: show it finished, not its raw form
+                shown = strip_markers(update.text)
+                yield shown, sv.message_html(f"{waiting}已收到 {len(shown)} 字"), similar, None, gr.update()
             continue
         draft = update.draft
         entry = save_draft(draft, {"command": "news", "source": "ui", "notes": notes,
@@ -266,8 +267,8 @@ def summary_overview(org, year):
         f"（上一年 {len(ov.previous)} 条，用于同比）。" if ov.previous else "。") + "点击右侧表格中的一行，可查看该数据来自哪些记录。"
     return (
         sv.message_html(note),
-        pd.DataFrame(sv.chart_rows(ov.records), columns=["月份", "类别", "活动数"]),
-        df(sv.category_rows(ov.records), ["类别", "活动数", "参与人次"]),
+        pd.DataFrame(sv.chart_rows(ov.records), columns=["月份", "类别", "记录数"]),
+        df(sv.category_rows(ov.records), ["类别", "记录数", "参与人次"]),
         df(sv.fact_rows(ov.facts), sv.FACT_HEADERS),
         df(sv.record_rows(ov.records), sv.RECORD_HEADERS),
         sv.hits_html(hits, "资料库里没有往年的工作总结可供参考。"),
@@ -322,8 +323,9 @@ def summary_draft(org, year):
         if update.error is not None:
             raise update.error
         if not update.done:
-            shown = strip_markers(update.text)
-            yield shown, sv.message_html(f"{waiting}已收到 {len(shown)} 字"), empty, None
+            if backend.name != "offline":
+                shown = strip_markers(update.text)
+                yield shown, sv.message_html(f"{waiting}已收到 {len(shown)} 字"), empty, None
             continue
         draft = update.draft
         parts = sv.parts_of(update.text, "summary")
@@ -563,12 +565,12 @@ def theme():
                           font_mono=["Menlo", "Consolas", "WenQuanYi Micro Hei Mono", "monospace"])
 
 
-def check_panel(label: str):
+def check_panel(label: str, prefix: str):
     with gr.Accordion(label, open=True):
-        summary = gr.HTML()
-        highlighted = gr.HighlightedText(label="原文（问题处已标色，颜色对应类别）", color_map=sv.CATEGORY_COLORS,
+        summary = gr.HTML(elem_id=f"{prefix}-count")
+        highlighted = gr.HighlightedText(elem_id=f"{prefix}-highlight", label="原文（问题处已标色，颜色对应类别）", color_map=sv.CATEGORY_COLORS,
                                          show_legend=True, combine_adjacent=False, interactive=False)
-        table = gr.Dataframe(headers=sv.FINDING_HEADERS, label="问题清单", wrap=True, interactive=False,
+        table = gr.Dataframe(elem_id=f"{prefix}-findings", headers=sv.FINDING_HEADERS, label="问题清单", wrap=True, interactive=False,
                              max_height=420, column_widths=["6%", "8%", "8%", "11%", "18%", "29%", "20%"])
     return summary, highlighted, table
 
@@ -588,28 +590,28 @@ def build_app() -> gr.Blocks:
                             elem_classes="bg-help")
                 with gr.Row():
                     with gr.Column(scale=5):
-                        n_notes = gr.Textbox(label="活动笔记", lines=14, max_lines=30,
+                        n_notes = gr.Textbox(elem_id="news-notes", label="活动笔记", lines=14, max_lines=30,
                                              placeholder="随手记下即可：时间、地点、谁组织、多少人参加、做了什么、有人说了什么……")
-                        n_file = UploadFile(label="或上传笔记文件（.txt / .md / .docx）", file_types=[".txt", ".md", ".docx"],
+                        n_file = UploadFile(elem_id="news-notes-file", label="或上传笔记文件（.txt / .md / .docx）", file_types=[".txt", ".md", ".docx"],
                                          height=150)
-                        n_photos = UploadFile(label="活动照片（可多选，JPG / PNG，每张不超过 15 MB）", file_count="multiple",
+                        n_photos = UploadFile(elem_id="news-photos", label="活动照片（可多选，JPG / PNG，每张不超过 15 MB）", file_count="multiple",
                                            file_types=[".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp"], height=150)
-                        n_gallery = gr.Gallery(label="照片预览（下方显示拍摄日期）", columns=4, height=200,
-                                               interactive=False, object_fit="cover")
-                        n_org = gr.Dropdown(label="单位（可选）", choices=ch.orgs, value=ch.default_org,
+                        n_gallery = gr.Gallery(elem_id="news-gallery", label="照片预览（下方显示拍摄日期）", columns=3, height=240,
+                                               interactive=False, object_fit="contain", preview=False)
+                        n_org = gr.Dropdown(elem_id="news-org", label="单位（可选）", choices=ch.orgs, value=ch.default_org,
                                             allow_custom_value=True, info="用来查找本单位过往稿件的写法；也可以直接输入")
-                        n_go = gr.Button("生成新闻稿", variant="primary", size="lg")
+                        n_go = gr.Button("生成新闻稿", elem_id="news-go", variant="primary", size="lg")
                     with gr.Column(scale=6):
-                        n_status = gr.HTML()
-                        n_draft = gr.Textbox(label="新闻稿草稿（可直接修改）", lines=22, max_lines=60, interactive=True,
+                        n_status = gr.HTML(elem_id="news-status")
+                        n_draft = gr.Textbox(elem_id="news-draft", label="新闻稿草稿（可直接修改）", lines=22, max_lines=60, interactive=True,
                                              placeholder="生成的草稿会显示在这里。【待补充：…】是需要你补上的内容。")
                         with gr.Row():
-                            n_check = gr.Button("检查这篇稿子")
-                            n_word = gr.Button("生成 Word 文档")
-                        n_file_out = gr.File(label="下载 Word 文档（点文件名下载）", interactive=False, visible=False)
+                            n_check = gr.Button("检查这篇稿子", elem_id="news-check")
+                            n_word = gr.Button("生成 Word 文档", elem_id="news-word")
+                        n_file_out = gr.File(elem_id="news-docx", label="下载 Word 文档（点文件名下载）", interactive=False, visible=False)
                 with gr.Accordion("相似的往期稿件（参考写法）", open=False):
-                    n_similar = gr.HTML()
-                n_sum, n_hl, n_table = check_panel("检查结果")
+                    n_similar = gr.HTML(elem_id="news-similar")
+                n_sum, n_hl, n_table = check_panel("检查结果", "news")
                 n_state = gr.State(None)
 
             # ---------------------------------------------------------------- 年度总结
@@ -617,20 +619,20 @@ def build_app() -> gr.Blocks:
                 gr.Markdown("选择单位和年份，先看看这一年的活动记录和统计数据，再点“生成年度总结”。草稿中的每个数字都能查到来源记录。",
                             elem_classes="bg-help")
                 with gr.Row():
-                    s_org = gr.Dropdown(label="单位", choices=ch.record_orgs, value=ch.default_org, allow_custom_value=True,
+                    s_org = gr.Dropdown(elem_id="summary-org", label="单位", choices=ch.record_orgs, value=ch.default_org, allow_custom_value=True,
                                         scale=3)
-                    s_year = gr.Dropdown(label="年份", choices=years, value=years[0] if years else None,
+                    s_year = gr.Dropdown(elem_id="summary-year", label="年份", choices=years, value=years[0] if years else None,
                                          allow_custom_value=True, scale=1)
-                    s_go = gr.Button("生成年度总结", variant="primary", size="lg", scale=2)
-                s_note = gr.HTML()
+                    s_go = gr.Button("生成年度总结", elem_id="summary-go", variant="primary", size="lg", scale=2)
+                s_note = gr.HTML(elem_id="summary-note")
                 with gr.Row():
                     with gr.Column(scale=5):
-                        s_chart = gr.BarPlot(x="月份", y="活动数", color="类别", title="各月活动数（按类别）",
-                                             x_title="月份", y_title="活动数", color_title="类别", height=300,
+                        s_chart = gr.BarPlot(elem_id="summary-chart", x="月份", y="记录数", color="类别",
+                                             title="各月活动记录数（按类别）", x_title="月份", y_title="记录数", color_title="类别", height=300,
                                              y_aggregate="sum", sort="x")
-                        s_cats = gr.Dataframe(headers=["类别", "活动数", "参与人次"], label="按类别统计", interactive=False)
+                        s_cats = gr.Dataframe(headers=["类别", "记录数", "参与人次"], label="按类别统计", interactive=False)
                     with gr.Column(scale=5):
-                        s_facts = gr.Dataframe(headers=sv.FACT_HEADERS, label="计算出的数据（点击一行查看来源记录）",
+                        s_facts = gr.Dataframe(elem_id="summary-facts", headers=sv.FACT_HEADERS, label="计算出的数据（点击一行查看来源记录）",
                                                interactive=False, max_height=380, wrap=True,
                                                column_widths=["10%", "45%", "20%", "25%"])
                 with gr.Accordion("本年度全部活动记录", open=False):
@@ -639,23 +641,24 @@ def build_app() -> gr.Blocks:
                     s_similar = gr.HTML()
                 with gr.Row():
                     with gr.Column(scale=6):
-                        s_status = gr.HTML()
-                        s_draft = gr.Textbox(label="年度工作总结草稿（可直接修改）", lines=26, max_lines=80, interactive=True,
+                        s_status = gr.HTML(elem_id="summary-status")
+                        s_draft = gr.Textbox(elem_id="summary-draft", label="年度工作总结草稿（可直接修改）", lines=26, max_lines=80, interactive=True,
                                              placeholder="生成的草稿会按“一、基本情况　二、主要成效　三、存在的问题　四、下一步工作打算”"
                                                          "四个部分显示在这里。")
                         with gr.Row():
-                            s_check = gr.Button("检查这份总结")
-                            s_word = gr.Button("生成 Word 文档")
-                        s_file_out = gr.File(label="下载 Word 文档（点文件名下载）", interactive=False, visible=False)
+                            s_check = gr.Button("检查这份总结", elem_id="summary-check")
+                            s_word = gr.Button("生成 Word 文档", elem_id="summary-word")
+                        s_file_out = gr.File(elem_id="summary-docx", label="下载 Word 文档（点文件名下载）", interactive=False, visible=False)
                     with gr.Column(scale=4):
-                        s_cites = gr.Dataframe(headers=sv.CITATION_HEADERS, label="草稿中的数字及来源（点击一行查看记录）",
-                                               interactive=False, wrap=True, max_height=420,
-                                               column_widths=["18%", "37%", "27%", "18%"])
-                        s_ids = gr.Textbox(label="来源记录编号", lines=1,
-                                           info="点击左侧或上方表格的一行，这里会列出对应的记录编号；也可以自己输入编号查询")
-                        s_src = gr.Dataframe(headers=sv.RECORD_HEADERS + ["摘要"], label="来源记录", interactive=False,
-                                             wrap=True, max_height=420)
-                s_sum, s_hl, s_table = check_panel("检查结果")
+                        s_cites = gr.Dataframe(elem_id="summary-cites", headers=sv.CITATION_HEADERS, label="草稿中的数字及来源（点击一行查看记录）",
+                                               interactive=False, wrap=True, max_height=640,
+                                               column_widths=["22%", "34%", "28%", "16%"])
+                s_ids = gr.Textbox(elem_id="summary-ids", label="来源记录编号", lines=1,
+                                   info="点击“计算出的数据”或“草稿中的数字及来源”中的一行，这里会列出对应的记录编号；也可以自己输入编号查询")
+                s_src = gr.Dataframe(elem_id="summary-src", headers=sv.RECORD_HEADERS + ["摘要"], label="来源记录",
+                                     interactive=False, wrap=True, max_height=420,
+                                     column_widths=["10%", "9%", "20%", "8%", "7%", "16%", "30%"])
+                s_sum, s_hl, s_table = check_panel("检查结果", "summary")
                 s_facts_state = gr.State([])
                 s_state = gr.State(None)
 
@@ -665,30 +668,30 @@ def build_app() -> gr.Blocks:
                             elem_classes="bg-help")
                 with gr.Row():
                     with gr.Column(scale=5):
-                        r_files = UploadFile(label="上传稿件（可多选，.docx / .txt / .md）", file_count="multiple",
+                        r_files = UploadFile(elem_id="review-files", label="上传稿件（可多选，.docx / .txt / .md）", file_count="multiple",
                                           file_types=[".docx", ".txt", ".md"], height=150)
-                        r_text = gr.Textbox(label="或直接粘贴文字", lines=8, max_lines=30,
+                        r_text = gr.Textbox(elem_id="review-text", label="或直接粘贴文字", lines=8, max_lines=30,
                                             placeholder="没有上传文件时，审核这里的文字")
                     with gr.Column(scale=3):
                         r_kind = gr.Radio(list(sv.KIND_CHOICES), value="自动识别", label="文种")
                         r_source = gr.Dropdown(label="用活动记录核对文中数字", choices=number_sources(ch), value=NO_GROUNDING,
                                                allow_custom_value=True,
                                                info="审核年度总结时，选择对应的单位和年份")
-                        r_go = gr.Button("开始审核", variant="primary", size="lg")
-                r_summary = gr.Dataframe(headers=sv.SUMMARY_HEADERS, label="审核汇总（每份稿件一行）", interactive=False,
+                        r_go = gr.Button("开始审核", elem_id="review-go", variant="primary", size="lg")
+                r_summary = gr.Dataframe(elem_id="review-summary", headers=sv.SUMMARY_HEADERS, label="审核汇总（每份稿件一行）", interactive=False,
                                          wrap=True)
                 with gr.Row():
-                    r_pick = gr.Dropdown(label="查看哪一份", choices=[], scale=2)
-                    r_cats = gr.CheckboxGroup(label="只看这些类别", choices=[], scale=5)
-                r_sum = gr.HTML()
-                r_hl = gr.HighlightedText(label="原文（问题处已标色，颜色对应类别）", color_map=sv.CATEGORY_COLORS,
+                    r_pick = gr.Dropdown(elem_id="review-pick", label="查看哪一份", choices=[], scale=2)
+                    r_cats = gr.CheckboxGroup(elem_id="review-cats", label="只看这些类别", choices=[], scale=5)
+                r_sum = gr.HTML(elem_id="review-count")
+                r_hl = gr.HighlightedText(elem_id="review-highlight", label="原文（问题处已标色，颜色对应类别）", color_map=sv.CATEGORY_COLORS,
                                           show_legend=True, combine_adjacent=False, interactive=False)
-                r_table = gr.Dataframe(headers=sv.FINDING_HEADERS, label="问题清单", wrap=True, interactive=False,
+                r_table = gr.Dataframe(elem_id="review-findings", headers=sv.FINDING_HEADERS, label="问题清单", wrap=True, interactive=False,
                                        max_height=420, column_widths=["6%", "8%", "8%", "11%", "18%", "29%", "20%"])
                 with gr.Row():
-                    r_docs = gr.File(label="带批注的 Word 文档（逐份下载）", file_count="multiple", interactive=False,
+                    r_docs = gr.File(elem_id="review-docs", label="带批注的 Word 文档（逐份下载）", file_count="multiple", interactive=False,
                                      visible=False)
-                    r_zip = gr.File(label="全部打包下载（.zip，含汇总表）", interactive=False, visible=False)
+                    r_zip = gr.File(elem_id="review-zip", label="全部打包下载（.zip，含汇总表）", interactive=False, visible=False)
                 r_state = gr.State([])
 
             # ---------------------------------------------------------------- 资料库
@@ -698,15 +701,15 @@ def build_app() -> gr.Blocks:
                         gr.Markdown("上传活动记录表（.csv 或 .json）。上传后先预览和检查，有问题的行会列出来；确认无误再点“导入”。"
                                     "一行有错时默认整份不导入，不会只导入一半。", elem_classes="bg-help")
                         with gr.Row():
-                            l_file = UploadFile(label="活动记录文件（.csv / .json）", file_types=[".csv", ".json"], height=150,
+                            l_file = UploadFile(elem_id="records-file", label="活动记录文件（.csv / .json）", file_types=[".csv", ".json"], height=150,
                                              scale=3)
                             with gr.Column(scale=2):
-                                l_skip = gr.Checkbox(label="跳过有问题的行，只导入正确的记录", value=False)
-                                l_go = gr.Button("导入", variant="primary")
-                        l_msg = gr.HTML()
-                        l_problems = gr.Dataframe(headers=sv.PROBLEM_HEADERS, label="有问题的行", interactive=False,
+                                l_skip = gr.Checkbox(elem_id="records-skip", label="跳过有问题的行，只导入正确的记录", value=False)
+                                l_go = gr.Button("导入", elem_id="records-go", variant="primary")
+                        l_msg = gr.HTML(elem_id="records-msg")
+                        l_problems = gr.Dataframe(elem_id="records-problems", headers=sv.PROBLEM_HEADERS, label="有问题的行", interactive=False,
                                                   wrap=True, column_widths=["15%", "85%"])
-                        l_preview = gr.Dataframe(headers=sv.RECORD_HEADERS, label="预览（可以导入的记录）", interactive=False,
+                        l_preview = gr.Dataframe(elem_id="records-preview", headers=sv.RECORD_HEADERS, label="预览（可以导入的记录）", interactive=False,
                                                  max_height=360, wrap=True)
                     with gr.Tab("添加或修改一条记录", id="lib-record"):
                         gr.Markdown("填写一条活动记录后点“保存记录”。要修改已有记录，先输入编号点“载入”。带 * 的必填。",
@@ -727,7 +730,7 @@ def build_app() -> gr.Blocks:
                         f_summary = gr.Textbox(label="摘要", lines=3)
                         f_metrics = gr.Textbox(label="指标（每行一项，如：服务时长=160）", lines=3)
                         f_save = gr.Button("保存记录", variant="primary")
-                        f_msg = gr.HTML()
+                        f_msg = gr.HTML(elem_id="record-msg")
                     with gr.Tab("上传过往文档", id="lib-docs"):
                         gr.Markdown("上传本单位以前的新闻稿、工作总结（.docx / .txt / .md），起草时会参考它们的写法。",
                                     elem_classes="bg-help")
@@ -738,7 +741,7 @@ def build_app() -> gr.Blocks:
                             d_org = gr.Dropdown(label="单位", choices=ch.orgs, value=None, allow_custom_value=True)
                             d_year = gr.Textbox(label="年份（可不填，自动识别）", placeholder="如 2024")
                         d_go = gr.Button("上传并加入资料库", variant="primary")
-                        d_msg = gr.HTML()
+                        d_msg = gr.HTML(elem_id="docs-msg")
                     with gr.Tab("资料库概况与搜索", id="lib-overview"):
                         with gr.Row():
                             q_text = gr.Textbox(label="搜索资料库", placeholder="如：敬老院 志愿服务", scale=4)
@@ -753,7 +756,7 @@ def build_app() -> gr.Blocks:
                             o_reindex = gr.Button("重建索引")
                         o_msg = gr.HTML()
                         with gr.Row():
-                            o_stats = gr.Dataframe(headers=["内容", "分类", "数量"], label="资料库里有什么", interactive=False,
+                            o_stats = gr.Dataframe(elem_id="library-stats", headers=["内容", "分类", "数量"], label="资料库里有什么", interactive=False,
                                                    max_height=420, scale=2)
                             o_docs = gr.Dataframe(headers=sv.DOC_HEADERS, label="过往文档", interactive=False,
                                                   max_height=420, wrap=True, scale=3)
@@ -763,12 +766,12 @@ def build_app() -> gr.Blocks:
                 gr.Markdown("这里显示当前的模型服务和资料库状态。模型服务通过环境变量配置（OPENAI_BASE_URL、OPENAI_API_KEY、"
                             "WRITER_MODEL），密钥不会在页面上显示。没有配置模型时，使用离线起草器，功能照常可用。",
                             elem_classes="bg-help")
-                t_table = gr.Dataframe(headers=["项目", "当前状态"], interactive=False, wrap=True,
+                t_table = gr.Dataframe(elem_id="status-table", headers=["项目", "当前状态"], interactive=False, wrap=True,
                                        column_widths=["25%", "75%"])
                 with gr.Row():
                     t_refresh = gr.Button("刷新状态")
-                    t_ping = gr.Button("测试模型连接", variant="primary")
-                t_msg = gr.HTML()
+                    t_ping = gr.Button("测试模型连接", elem_id="status-ping", variant="primary")
+                t_msg = gr.HTML(elem_id="status-msg")
 
         # ---------------------------------------------------------------- events
         model = dict(concurrency_id="model", concurrency_limit=MODEL_CONCURRENCY)

@@ -164,7 +164,7 @@ def test_summary_overview_facts_and_records(client):
     note, chart, cats, facts, records, similar = client.predict(ORG, "2025", api_name="/summary_overview")
     assert "51 条活动记录" in note
     chart_rows = rows(chart)
-    assert {"月份", "类别", "活动数"} <= set(chart["columns"] if "columns" in chart else chart["headers"])
+    assert {"月份", "类别", "记录数"} <= set(chart["columns"] if "columns" in chart else chart["headers"])
     assert sum(r[2] for r in chart_rows) == 51
     assert rows(facts)[0][1] == "全年开展活动总数"
     assert len(rows(records)) == 51

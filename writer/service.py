@@ -693,9 +693,9 @@ def record_rows(records: Sequence[Record]) -> list[list[Any]]:
 
 
 def chart_rows(records: Sequence[Record]) -> list[dict[str, Any]]:
-    """Activity counts by month and category (rows for a stacked bar chart): 月份 "03月", 类别, 活动数."""
+    """Record counts by month and category (rows for a stacked bar chart): 月份 "03月", 类别, 记录数."""
     counts = Counter((r.date[5:7], r.category) for r in records)
-    return [{"月份": f"{m}月", "类别": c, "活动数": n} for (m, c), n in sorted(counts.items())]
+    return [{"月份": f"{m}月", "类别": c, "记录数": n} for (m, c), n in sorted(counts.items())]
 
 
 def category_rows(records: Sequence[Record]) -> list[list[Any]]:
