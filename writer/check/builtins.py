@@ -735,6 +735,9 @@ def news_parts(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
         yield Hit(ls + off, le, "no_body", {})
 
 
+_LEAD_SENT = re.compile(r"[^。！？!?]*[。！？!?]+[”’」』）)]*")
+
+
 @builtin("lead_element")
 def lead_element(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
     if doc.lead is None:
@@ -743,11 +746,35 @@ def lead_element(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
     if key not in ctx:
         ctx[key] = re.compile(rule.params["pattern"])
     ls, le = doc.lead
+    # the elements belong in the lead's first sentence (two when the first is a short one)
+    first = _LEAD_SENT.match(doc.text, ls, le)
+    if first and first.end() < le:
+        cut = first.end()
+        if _nonspace_len(doc.text[ls:cut]) < 30:
+            second = _LEAD_SENT.match(doc.text, cut, le)
+            cut = second.end() if second else le
+        le = cut
     lead = doc.text[ls:le]
-    if _nonspace_len(lead) < 10 or ctx[key].search(lead):
+    ignore = rule.params.get("ignore")
+    probe = lead
+    if ignore:  # e.g. the place phrase 在图书馆大厅举行 names no organiser
+        ikey = ("lead_ignore", rule.id)
+        if ikey not in ctx:
+            ctx[ikey] = re.compile(ignore)
+        probe = ctx[ikey].sub(lambda m: "\u3000" * len(m.group()), lead)
+    if _nonspace_len(lead) < 10 or ctx[key].search(probe):
         return
     off = len(lead) - len(lead.lstrip(" \t\u3000"))
     s, e = doc.sentence_at(ls + off)
+    vague = rule.params.get("vague")
+    if vague:
+        vkey = ("lead_vague", rule.id)
+        if vkey not in ctx:
+            ctx[vkey] = re.compile(vague)
+        m = ctx[vkey].search(lead)
+        if m:  # 近日、日前: a time, but not one a reader can use
+            yield Hit(ls + off, max(e, ls + off + 1), "vague", {"word": m.group()})
+            return
     yield Hit(ls + off, max(e, ls + off + 1), "", {})
 
 

@@ -24,7 +24,10 @@ MARKER_RE = re.compile(
 LEVEL_NAMES = {1: "一、", 2: "（一）", 3: "1.", 4: "（1）", 5: "①"}
 SENTENCE_RE = re.compile(r"[^。！？!?\n]+[。！？!?…]*[”’」』）)]*|[。！？!?]+")
 BYLINE_RE = re.compile(r"通讯员|记者|供稿|摄影|来源|作者|文/|图/|文／|图／|编辑|审核|责任编辑|撰稿|初审|复审|终审|审稿")
-SPECIFIC_RE = re.compile(r"《[^》\n]{1,40}》|“[^”\n]{2,40}”|荣获|获评|被评为|入选|授予|获得[^，。；\n]{0,20}奖|[一二三]等奖|金奖|银奖|铜奖")
+# a specific that backs a claim: an honour or a placing. A quoted slogan (“三全育人”) or a title of an
+# activity is not evidence that it worked, so quotes count only as the name of an honour.
+SPECIFIC_RE = re.compile(r"荣获|获评|被评为|评为|入选|授予|获得[^，。；\n]{0,20}奖|[一二三]等奖|金奖|银奖|铜奖|冠军|亚军|季军|"
+                         r"第[一二三]名|“[^”\n]{2,40}”(?:称号|荣誉|奖)")
 SPEECH_RE = re.compile(r"表示|说|认为|指出|谈到|坦言|感慨|介绍|评价|称赞|点评")
 DEADLINE_RE = re.compile(r"月底前|年底前|月前|季度|上半年|下半年|年内|月内|周内|之前完成|前完成")
 
