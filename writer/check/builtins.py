@@ -112,6 +112,7 @@ def percent_without_base(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
 _GROWTH_WORD = re.compile(r"(?:同比|环比|较上年|较去年|比上年|比去年)?(?:增长了?|增加了?|提升了?|提高了?|上升了?|增幅为?|增长率为?|涨幅为?|增速为?|"
                           r"下降了?|减少了?|降低了?|降幅为?|下滑了?|回落了?)(?:约|近)?$")
 _DECLINE = re.compile(r"下降|减少|降低|降幅|下滑|回落")
+_BASE_BEFORE = re.compile(r"(?:较|比|同比|相比|与)(?:上年|去年|上一?年度|上届|上学期|上季度|上月|前年|\d{4}年|上一届)?(?:同期)?的?(?:[\u4e00-\u9fff]{0,4}的)?$")
 _TRANSITION = re.compile(r"到|至|为|→|变成|达")
 
 
@@ -133,16 +134,27 @@ def growth_rate(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
             continue
         s, _ = doc.sentence_at(f.start)
         prior = [g for g in doc.figures_in(s, f.start) if not g.is_percent]
-        if len(prior) < 2:
+        if not prior:
             continue
-        a, b = prior[-2], prior[-1]
-        if a.approx or b.approx or a.value == 0:
-            continue
-        if a.unit and b.unit and unit_class(a.unit) != unit_class(b.unit):
-            continue
-        between = text[a.end:b.start]
-        if len(between) > 16 or not _TRANSITION.search(between) or "，" in between and len(between) > 10:
-            continue
+        base = prior[-1]
+        pre_base = text[max(s, base.start - 12):base.start]
+        if _BASE_BEFORE.search(pre_base) and f.start - base.end <= 12:
+            # 接种4,320剂次，较去年同期的3,600剂次增长了17%: current value earlier, same unit
+            cur = next((g for g in reversed(prior[:-1]) if _same_unit(g, base) and not g.approx), None)
+            if cur is None or base.approx or base.value == 0:
+                continue
+            a, b = base, cur
+        else:
+            if len(prior) < 2:
+                continue
+            a, b = prior[-2], prior[-1]
+            if a.approx or b.approx or a.value == 0:
+                continue
+            if a.unit and b.unit and unit_class(a.unit) != unit_class(b.unit):
+                continue
+            between = text[a.end:b.start]
+            if len(between) > 16 or not _TRANSITION.search(between) or "，" in between and len(between) > 10:
+                continue
         decline = bool(_DECLINE.search(before))
         change = (a.value - b.value) if decline else (b.value - a.value)
         expected = change / a.value * 100
@@ -192,6 +204,7 @@ def _same_unit(a: Figure, b: Figure) -> bool:
 @builtin("parts_sum")
 def parts_sum(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
     text = doc.text
+    near = float(rule.params.get("near", 0.9))
     for s, e in doc.sentences:
         if not doc.has_figure(s, e):
             continue
@@ -221,8 +234,16 @@ def parts_sum(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
             total = t.value
             psum = sum(p.value for p in parts)
             exhaustive = ("分别" in rest or "包括" in rest[:pm.end()]) and tm is not None
+            zone = text[part_zone_start:part_zone_end]
+            open_ended = re.search(r"等|其他|其余|另有|以及", zone) is not None
+            # 其中 a、b、c that fall just short of the total: a slip, not a partial list
+            short = (not open_ended and psum < total - 1e-9 and psum >= near * total
+                     and (len(parts) >= 3 or total - psum <= 0.1 * total))
             if psum > total + 1e-9 or (exhaustive and abs(psum - total) > 1e-9):
                 yield Hit(t.start, parts[-1].end, "", {"parts": fmt(psum), "total": fmt(total)})
+            elif short:
+                yield Hit(t.start, parts[-1].end, "short", {"parts": fmt(psum), "total": fmt(total),
+                                                            "gap": fmt(total - psum)})
             break
         else:
             # parts first: a、b、c，共计 T (the total ends the enumeration)
@@ -268,8 +289,14 @@ def percent_of_counts(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
             continue
         if not re.search(r"占|比例|比重|率", before):
             continue
-        s, _ = doc.sentence_at(f.start)
+        s, se = doc.sentence_at(f.start)
         prior = [g for g in doc.figures_in(s, f.start) if plain(g)]
+        bm = re.match(r"[（(]([^（）()\n]{1,30})[）)]", text[f.end:se])
+        if bm and prior:
+            inner = [g for g in doc.figures_in(f.end + 1, f.end + bm.end()) if plain(g)]
+            if len(inner) == 1 and _same_unit(inner[0], prior[-1]) and inner[0].value > prior[-1].value \
+                    and re.search(r"人口|总数|总量|应[到参学考]|全部|共有|总计|合计|基数|户数", bm.group(1)):
+                prior = [inner[0], prior[-1]]
         if len(prior) < 2:
             continue
         part = prior[-1]
@@ -311,7 +338,7 @@ def weekday_mismatch(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
         m = _WEEKDAY_RE.match(text, d.end)
         if not m:
             continue
-        year = d.year or (ref[0] if ref else None)
+        year = d.year or _year_before(doc, d.start) or (ref[0] if ref else None)
         if year is None:
             continue
         try:
@@ -324,6 +351,14 @@ def weekday_mismatch(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
             prefix = word[:-1]
             yield Hit(m.start() + (len(m.group()) - len(m.group().lstrip(" "))), m.end(), "", {
                 "date": f"{year}年{d.month}月{d.day}日", "right": f"{prefix}{_WEEKDAYS[actual]}"})
+
+
+def _year_before(doc: Doc, pos: int) -> int | None:
+    """The year of the nearest full date (2025年9月30日) before pos, in the same paragraph or the header."""
+    for d in reversed(doc.dates_in(0, pos)):
+        if d.year is not None and d.month is not None:
+            return d.year
+    return None
 
 
 _SHARE_RE = re.compile(r"占(?:比)?(?:为|约)?$")
@@ -355,7 +390,9 @@ def impossible_date(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
             if d.day < 1 or d.day > 31:
                 bad = True
             elif d.month is not None:
-                year = d.year if d.year else 2000  # leap year when unknown: 2月29日 allowed
+                ref = document_date(doc)
+                # leap year when unknown: 2月29日 allowed; a document of 2025 has no 2月29日
+                year = d.year or _year_before(doc, d.start) or (ref[0] if ref else 2000)
                 if d.day > calendar.monthrange(year, d.month)[1]:
                     bad = True
         if bad:
@@ -381,6 +418,14 @@ def document_date(doc: Doc) -> tuple[int, int, int] | None:
         m = _TITLE_YEAR.search(doc.text[doc.title[0]:doc.title[1]])
         if m:
             result = (int(m.group(1)), 12, 31)
+    if result is None:
+        # a 简报 header: 东湖街道党政办公室编　　2025年9月30日
+        head_lines = [ln for ln in doc.lines if ln.stripped][:5]
+        for ln in head_lines:
+            m = _SIGN_DATE.search(ln.stripped)
+            if m and len(ln.stripped) <= 60:
+                result = (int(m.group(1)), int(m.group(2)), int(m.group(3)))
+                break
     doc.cache["doc_date"] = result
     return result
 
@@ -398,7 +443,8 @@ def future_date(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
         if doc.in_title(d.start) or d.raw.endswith(("届", "级", "学年", "版")):
             continue
         key = (d.year, d.month or 0, d.day or 0)
-        if d.year > ry or (d.day is not None and d.month is not None and key > (ry, rm, rd)):
+        later_month = d.month is not None and d.day is None and (d.year, d.month) > (ry, rm) and (rm, rd) != (12, 31)
+        if d.year > ry or later_month or (d.day is not None and d.month is not None and key > (ry, rm, rd)):
             if not (1 <= (d.month or 1) <= 12):
                 continue
             s, e = doc.sentence_at(d.start)
