@@ -37,7 +37,12 @@ def analyse(text: str, kind: str = "auto") -> Doc:
 
 
 def _in_scope(doc: Doc, rule: Rule, start: int) -> bool:
-    scope = rule.scope
+    if "+" in rule.scope:  # body+section:!下一步工作打算 — every part must hold
+        return all(_scope_holds(doc, part, start) for part in rule.scope.split("+"))
+    return _scope_holds(doc, rule.scope, start)
+
+
+def _scope_holds(doc: Doc, scope: str, start: int) -> bool:
     if scope == "all":
         return True
     if scope == "title":
@@ -88,6 +93,8 @@ def _suppressed(doc: Doc, rule: Rule, start: int, end: int) -> bool:
         if cond == "date-in-sentence" and doc.has_date(s, e):
             return True
         if cond == "specific-in-sentence" and doc.has_specific(s, e):
+            return True
+        if cond == "change-in-sentence" and doc.has_change(s, e):
             return True
         if cond == "in-book-title" and doc.in_book_title(start):
             return True

@@ -28,6 +28,7 @@ BYLINE_RE = re.compile(r"通讯员|记者|供稿|摄影|来源|作者|文/|图/|
 # activity is not evidence that it worked, so quotes count only as the name of an honour.
 SPECIFIC_RE = re.compile(r"荣获|获评|被评为|评为|入选|授予|获得[^，。；\n]{0,20}奖|[一二三]等奖|金奖|银奖|铜奖|冠军|亚军|季军|"
                          r"第[一二三]名|“[^”\n]{2,40}”(?:称号|荣誉|奖)")
+CHANGE_RE = re.compile(r"由[^，。；\n]{0,16}?\d[^，。；\n]{0,12}?(?:提高|增加|增长|提升|上升|下降|减少|降低|缩短|扩大)(?:到|至)|从[^，。；\n]{0,16}?\d[^，。；\n]{0,12}?(?:提高|增加|增长|提升|上升|下降|减少|降低|缩短|扩大)(?:到|至)")
 SPEECH_RE = re.compile(r"表示|说|认为|指出|谈到|坦言|感慨|介绍|评价|称赞|点评")
 DEADLINE_RE = re.compile(r"月底前|年底前|月前|季度|上半年|下半年|年内|月内|周内|之前完成|前完成")
 
@@ -131,6 +132,12 @@ class Doc:
             out.append(self.dates[i])
             i += 1
         return out
+
+    def has_change(self, start: int, end: int) -> bool:
+        """A measured change in the span: a percentage or 由…提高到… — evidence for "明显改善"."""
+        if any(f.is_percent or f.unit in ("百分点", "个百分点") for f in self.figures_in(start, end)):
+            return True
+        return bool(CHANGE_RE.search(self.text, start, end))
 
     def has_specific(self, start: int, end: int) -> bool:
         return bool(SPECIFIC_RE.search(self.text, start, end))
