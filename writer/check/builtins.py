@@ -101,11 +101,15 @@ def percent_without_base(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
             continue
         # the previous sentence of the same paragraph may give the base
         line = doc.line_at(f.start)
-        if s > line.start:
+        if s > line.start and _CONTINUES.match(doc.text, s):
             ps, pe = doc.sentence_at(s - 1)
             if ps >= line.start and sum(1 for g in doc.figures_in(ps, pe) if not g.is_percent) >= needed:
                 continue
         yield Hit(f.start, f.end)
+
+
+# a sentence that goes on about the previous one's figures (其中…占…, 这/其…, 比例/占比…)
+_CONTINUES = re.compile(r"[ \t\u3000]*(?:其中|其|这|此|占|比例|占比|合格率|通过率|达标率|完成率|参与率|覆盖率|满意率|上述|以上|同比|较|比|与)")
 
 
 # ---------------------------------------------------------------------------------- numbers
@@ -320,6 +324,96 @@ def percent_of_counts(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
         expected = part.value / whole.value * 100
         yield Hit(f.start, f.end, "", {"part": fmt(part.value), "whole": fmt(whole.value),
                                        "expected": f"{expected:.{max(f.decimals, 1)}f}"})
+
+
+_CELL_NUM = re.compile(r"^\s*([0-9][0-9,，]*(?:\.[0-9]+)?)\s*(%|％)?\s*[\u4e00-\u9fff]{0,3}\s*$")
+_TOTAL_ROW = re.compile(r"^\s*(?:合计|总计|小计|共计|总数|全年|合　*计)\s*$")
+
+
+def _table_blocks(doc: Doc) -> Iterable[list[list[tuple[int, int, str]]]]:
+    """Runs of lines split by tabs (a table pasted as text), each row a list of (start, end, cell)."""
+    block: list[list[tuple[int, int, str]]] = []
+    width = 0
+    for ln in doc.lines:
+        cells = []
+        if "\t" in ln.text:
+            pos = ln.start
+            for raw in ln.text.split("\t"):
+                cells.append((pos, pos + len(raw), raw))
+                pos += len(raw) + 1
+            cells = [c for c in cells if c[2].strip()]
+        if len(cells) >= 3 and (not block or len(cells) == width):
+            block.append(cells)
+            width = len(cells)
+            continue
+        if len(block) >= 3:
+            yield block
+        block, width = ([cells], len(cells)) if len(cells) >= 3 else ([], 0)
+    if len(block) >= 3:
+        yield block
+
+
+def _cell_value(cell: str) -> tuple[float, bool, int] | None:
+    m = _CELL_NUM.match(cell)
+    if not m:
+        return None
+    raw = m.group(1).replace(",", "").replace("，", "")
+    return float(raw), bool(m.group(2)), len(raw.split(".", 1)[1]) if "." in raw else 0
+
+
+@builtin("table_arith")
+def table_arith(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
+    """A tab-separated table: a rate column against two count columns, and a 合计 row against its rows."""
+    if "\t" not in doc.text:
+        return
+    for block in _table_blocks(doc):
+        width = len(block[0])
+        rows = []
+        for cells in block:
+            vals = [_cell_value(c[2]) for c in cells]
+            rows.append((cells, vals))
+        data = [(c, v) for c, v in rows if any(x is not None for x in v[1:])]
+        body = [(c, v) for c, v in data if not _TOTAL_ROW.match(c[0][2])]
+        totals = [(c, v) for c, v in data if _TOTAL_ROW.match(c[0][2])]
+        if len(body) < 2:
+            continue
+        # rate columns: every body row a percentage
+        for k in range(1, width):
+            if not all(v[k] is not None and v[k][1] for _, v in body):
+                continue
+            best = None
+            for i in range(1, width):
+                for j in range(1, width):
+                    if len({i, j, k}) < 3:
+                        continue
+                    if not all(v[i] is not None and v[j] is not None and not v[i][1] and not v[j][1] and v[j][0]
+                               for _, v in data):
+                        continue
+                    good = sum(1 for _, v in data
+                               if abs(v[i][0] / v[j][0] * 100 - v[k][0]) <= max(10.0 ** -v[k][2], 0.05) + 0.05)
+                    if best is None or good > best[0]:
+                        best = (good, i, j)
+            if best is None or best[0] < max(2, len(data) // 2):
+                continue
+            _, i, j = best
+            for cells, v in data:
+                expected = v[i][0] / v[j][0] * 100
+                if abs(expected - v[k][0]) > max(10.0 ** -v[k][2], 0.05) + 0.05:
+                    c = cells[k]
+                    off = len(c[2]) - len(c[2].lstrip())
+                    yield Hit(c[0] + off, c[0] + len(c[2].rstrip()), "rate", {
+                        "part": fmt(v[i][0]), "whole": fmt(v[j][0]), "expected": f"{expected:.{max(v[k][2], 1)}f}"})
+        # a 合计 row
+        for cells, v in totals:
+            for k in range(1, width):
+                if v[k] is None or v[k][1] or not all(bv[k] is not None and not bv[k][1] for _, bv in body):
+                    continue
+                total = sum(bv[k][0] for _, bv in body)
+                if abs(total - v[k][0]) > 1e-6 * max(1.0, total):
+                    c = cells[k]
+                    off = len(c[2]) - len(c[2].lstrip())
+                    yield Hit(c[0] + off, c[0] + len(c[2].rstrip()), "total", {
+                        "parts": fmt(total, v[k][2]), "total": fmt(v[k][0], v[k][2])})
 
 
 _WEEKDAY_RE = re.compile(r"\s?[（(]?(?:星期|周|礼拜)([一二三四五六日天])[）)]?")
@@ -728,11 +822,17 @@ def summary_parts(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
             yield Hit(anchor[0], anchor[1], "", {"part": p})
     highest = -1
     highest_name = ""
+    highest_span = None
+    flagged = set()
     for idx, p, s, e in found:
         if idx < highest:
             yield Hit(s, e, "order", {"part": p, "before": highest_name})
+            # the part that came too early is as much out of place: mark it too
+            if highest_span is not None and highest_span not in flagged:
+                flagged.add(highest_span)
+                yield Hit(highest_span[0], highest_span[1], "order_early", {"part": highest_name, "after": p})
         elif idx > highest:
-            highest, highest_name = idx, p
+            highest, highest_name, highest_span = idx, p, (s, e)
 
 
 def _first_line_span(doc: Doc) -> tuple[int, int] | None:
