@@ -114,7 +114,7 @@ def test_news_notes_photos_draft_check_docx(client):
 
     photo = handle_file(CORPUS / "photos" / "01-敬老院慰问-1.jpg")
     text, status, similar, _file = client.predict(notes, [photo], ORG, api_name="/news_draft")
-    assert text.startswith("学雷锋日敬老院慰问")
+    assert text.startswith("学雷锋日｜38名志愿者走进江川市福寿敬老院")  # the offline headline
     assert "历史记录 #" in status
     assert "bg-hit" in similar  # similar past stories with their sources
     assert "图1：" in text
@@ -126,7 +126,7 @@ def test_news_notes_photos_draft_check_docx(client):
     assert "".join(h["token"] for h in highlighted) == text  # highlighting keeps the text whole
     assert any(r[3] == "占位符未替换" for r in rows(table))
 
-    edited = text.replace("学雷锋日敬老院慰问", "志愿者走进福寿敬老院", 1)
+    edited = "志愿者走进福寿敬老院" + text[text.index("\n"):]  # the user retitles the draft
     path = value_of(client.predict(edited, ORG, api_name="/news_docx"))
     document = docx.Document(path)
     assert document.paragraphs[0].text == "志愿者走进福寿敬老院"
@@ -357,7 +357,7 @@ def test_logged_in_model_draft_streams_and_key_is_never_shown(auth_server, fake_
 
     fake_model.faults = ["500"]
     text, status_html = client.predict(notes, None, ORG, api_name="/news_draft")[:2]
-    assert text.startswith("学雷锋日敬老院慰问")  # the offline draft
+    assert text.startswith("学雷锋日｜")  # the offline draft
     assert "已改用离线草稿" in status_html
     for output in (text, status_html):
         assert SECRET not in output
