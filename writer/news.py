@@ -7,6 +7,7 @@ Nothing is invented: what the notes don't say becomes 【待补充：…】.
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
 from datetime import date
@@ -30,9 +31,11 @@ def photo_taken(path: Path) -> str | None:
     try:
         from PIL import Image
 
-        with Image.open(path) as im:
-            exif = im.getexif()
-            value = exif.get_ifd(0x8769).get(36867) or exif.get(306)
+        with warnings.catch_warnings():  # Pillow warns on stderr about corrupt EXIF; None says it all
+            warnings.simplefilter("ignore")
+            with Image.open(path) as im:
+                exif = im.getexif()
+                value = exif.get_ifd(0x8769).get(36867) or exif.get(306)
     except Exception:
         return None
     if not value:
@@ -150,6 +153,7 @@ class NoteFacts:
     byline: dict[str, str] = field(default_factory=dict)
     instructions: list[str] = field(default_factory=list)
     photo_notes: str = ""
+    weekday: str = ""  # 周三, when the notes give no date
     hook: str = ""  # 学雷锋日 (学雷锋日 敬老院慰问)
     kind: str = ""  # visit | competition | lecture | meeting | ""
     missing: list[str] = field(default_factory=list)  # what the notes say is not known yet (人数)
@@ -161,11 +165,11 @@ def _normalize(text: str) -> str:
     """English punctuation in Chinese text → Chinese punctuation; straight quotes → “”."""
     text = text.replace("\r\n", "\n").replace("\u3000", " ")
     c = _CJK
-    text = re.sub(rf"(?<=[{c}])\s*,\s*|\s*,\s*(?=[{c}])", "，", text)
-    text = re.sub(rf"(?<=[{c}”）)])\s*;\s*", "；", text)
-    text = re.sub(rf"(?<=[{c}\d”）)])\s*:\s*(?!\d{{2}})", "：", text)
-    text = re.sub(rf"(?<=[{c}])\s*\?", "？", text)
-    text = re.sub(rf"(?<=[{c}])\s*!", "！", text)
+    text = re.sub(rf"(?<=[{c}])[ \t]*,[ \t]*|[ \t]*,[ \t]*(?=[{c}])", "，", text)
+    text = re.sub(rf"(?<=[{c}”）)])[ \t]*;[ \t]*", "；", text)
+    text = re.sub(rf"(?<=[{c}\d”）)])[ \t]*:[ \t]*(?!\d{{2}})", "：", text)
+    text = re.sub(rf"(?<=[{c}])[ \t]*\?", "？", text)
+    text = re.sub(rf"(?<=[{c}])[ \t]*!", "！", text)
     text = re.sub(rf"(?<=[{c}”）])\.(?!\d)", "。", text)
     text = re.sub(rf"\(([^()\n]*[{c}][^()\n]*)\)", r"（\1）", text)
 
@@ -180,7 +184,7 @@ def _normalize(text: str) -> str:
 def _clean_event(first_line: str) -> str:
     s = first_line.strip()
     s = re.sub(r"^(讲座|会议|活动|现场)?(记录|笔记|纪要)\s*[—\-–]+\s*", "", s)
-    s = re.sub(r"\s*(现场)?(笔记|记录|随手记|纪要|草稿|情况|小结)\s*([（(][^）)]*[）)])?\s*$", "", s)
+    s = re.sub(r"\s*(现场|群聊|聊天|微信群?)?(笔记|记录|随手记|纪要|草稿|情况|小结)\s*([（(][^）)]*[）)])?\s*$", "", s)
     s = re.sub(r"\s*[（(][^）)]*记[）)]\s*$", "", s)
     s = re.sub(r"\s+", "", s) if re.search(r"[\u4e00-\u9fff]\s+[\u4e00-\u9fff]", s) else s
     return s.strip(" ：:—-")
@@ -307,8 +311,13 @@ def rephrase(text: str, noun: str = "", kind: str = "活动") -> str:
     s = _person_units(s)
     clauses = [c for c in s.split("，") if not data["_vague"].search(c.strip())]
     s = "，".join(clauses)
-    for rx, rep in data["_connectives"]:
-        s = rx.sub(rep, s, count=1)
+    parts = s.split("，")
+    for i, c in enumerate(parts):
+        for rx, rep in data["_connectives"]:
+            if rx.search(c):
+                parts[i] = ("\x03" if i else "") + rx.sub(rep, c, count=1)
+                break
+    s = "，".join(parts).replace("，\x03", "。")
     for rx, rep in data["_rewrite"]:
         s = rx.sub(rep.replace("{noun}", noun or NOUN).replace("{kind}", kind), s)
     s = re.sub(r"，{2,}", "，", s).strip("，、 ")
@@ -429,7 +438,9 @@ def _ordinal(n: int) -> str:
 def _kind_of(event: str) -> tuple[str, dict]:
     for k in phrasing()["kinds"]:
         if any(w in event for w in k["keywords"]):
-            return k["name"], k
+            own = next((w for w in sorted(k["keywords"], key=len, reverse=True)
+                        if event.endswith(w) and w in phrasing()["event_suffixes"]), "")
+            return k["name"], ({**k, "noun": own} if own else k)
     return "", {"noun": "活动", "join": "参加"}
 
 
@@ -438,11 +449,11 @@ def _kind_of(event: str) -> tuple[str, dict]:
 
 def _sentences(line: str) -> list[str]:
     """A long rambling line → its sentences (never splitting inside “…”)."""
-    if len(line) < 60 or line.count("。") + line.count("！") + line.count("？") < 2:
+    if len(line) < 60 or len(re.findall(r"[。！？]", line)) < 2:
         return [line]
     s, kept = _protect(line)
-    parts = [p for p in re.split(r"(?<=[。！？])", s) if p.strip()]
-    return [_restore(p, kept).strip() for p in parts]
+    parts = [_restore(p, kept).strip() for p in re.split(r"(?<=[。！？])", s) if p.strip()]
+    return [x.strip() for p in parts for x in re.split(r"(?<=[。！？]”)", p) if x.strip()]
 
 
 def _lines(text: str) -> list[tuple[str, bool]]:
@@ -489,6 +500,9 @@ def extract_notes(text: str) -> NoteFacts:
                 ev = [w for w in words if not re.fullmatch(r"(周|星期)[一二三四五六日天]|.*(挺|很|特别|好多).*|[\d月日号.\-]+", w)]
                 if ev:
                     nf.event = _clean_event(" ".join(ev))
+    m = re.search(r"(周[一二三四五六日末]|星期[一二三四五六日天])", _normalize(text))
+    if m:
+        nf.weekday = m.group(1)
     nf.kind, kind = _kind_of(nf.event)
     kind_noun = kind["noun"]
 
@@ -513,6 +527,8 @@ def extract_notes(text: str) -> NoteFacts:
     for s, bullet in lines:
         if not s:
             role_for = None
+            if section_kind in ("groups", "points", "results"):
+                section, section_kind, block = "", "", None  # a blank line ends a list
             continue
         if not started and s == first and nf.event:
             started = True
@@ -629,11 +645,11 @@ def extract_notes(text: str) -> NoteFacts:
                     f = f"{section}，{f}"
                 nf.followups.append(_end(f))
             continue
-        if section_kind == "skip" or data["_internal"].search(s):
-            continue
         if re.search(r"还没(统计|数)|不清楚|不知道|没记", s):
             if re.search(r"人数|多少人|几个人|数字", s):
                 nf.missing.append("参加人数")
+            continue
+        if section_kind == "skip" or data["_internal"].search(s):
             continue
         if not nf.when and re.search(r"\d+月\d+[日号]|\d{4}[年.\-/]\d{1,2}", s[:24]):
             w, iso = _parse_when(s)
@@ -643,8 +659,9 @@ def extract_notes(text: str) -> NoteFacts:
             continue
         if not nf.when and _DATE_MD.search(s) is None and re.match(r"^\d{4}[年.\-/]", s):
             continue
-        if not nf.people:
-            _free_people(nf, s)
+        s = _free_facts(nf, s)
+        if not s:
+            continue
         if section_kind == "groups" and re.match(r"^[^：:]{1,6}组[：:]", s):
             g, d = re.split(r"[：:]", s, 1)
             block.items.append(f"{g}\x01{d}")
@@ -653,7 +670,7 @@ def extract_notes(text: str) -> NoteFacts:
             rephrase(s, nf.people_noun, kind_noun)))
 
     if not nf.where:
-        m = re.search(r"在([\u4e00-\u9fff“”A-Za-z0-9]{3,20}?)(举行|举办|召开|开展)", text)
+        m = re.search(r"在([\u4e00-\u9fff“”A-Za-z0-9]{3,20}?)(举行|举办|召开|开展|搞了|进行|组织了)", text)
         if m:
             nf.where = m.group(1)
     if not nf.people:
@@ -680,6 +697,11 @@ def extract_notes(text: str) -> NoteFacts:
         _resolve_speaker(q, names, text, previous, lecturer)
         previous = q
     nf.quotes = [q.sentence() for q in nf.quote_items]
+    if nf.byline.get("摄影") in ("我", "本人", "自己"):  # the note-taker
+        if nf.byline.get("供稿"):
+            nf.byline["摄影"] = nf.byline["供稿"]
+        else:
+            del nf.byline["摄影"]
     nf.body = [x for b in nf.blocks for x in b.items]
     for rx, rep in data["_highlights"]:
         for m in rx.finditer(text):
@@ -690,13 +712,61 @@ def extract_notes(text: str) -> NoteFacts:
     return nf
 
 
+_LEAD_CLAUSES = [
+    re.compile(r"^(是|由)?([\u4e00-\u9fff]{2,15}?)(组织|主办|承办|牵头)的?$"),
+    re.compile(r"^主办(是|为|单位是)"),
+    re.compile(r"^(今天|今日|这次|本次)?(我们)?(一共|共|总共)?(来了|到了|去了|参加的有|有)?\d+(名|个|位)?(人|志愿者|同学|选手|队员)"),
+]
+
+
+def _free_facts(nf: NoteFacts, s: str) -> str:
+    """Where / who organised / how many, from a sentence of free text (群聊, a long paragraph); the clauses
+    that only restate them (the lead says them) are taken out of the sentence."""
+    if re.search(r"“", s):
+        return s
+    clauses = s.split("，")
+    keep: list[str] = []
+    dropped_people = False
+    for c in clauses:
+        c0 = c.strip()
+        m = re.search(r"(?:是|由)?([\u4e00-\u9fff]{2,15}?)(?:组织|主办|牵头)的?$", c0)
+        if m and not nf.organizers and not re.search(r"我们|大家", m.group(1)):
+            nf.organizers.append(re.sub(r"^(是|由)", "", m.group(1)))
+            continue
+        m = re.match(r"^主办(?:是|为|单位是)(.+)$", c0)
+        if m:
+            nf.organizers.extend(_organizers(m.group(1)))
+            continue
+        m = re.match(r"^([\u4e00-\u9fff、]{2,20}?)(一起|协办|配合|联合)$", c0)
+        if m and nf.organizers and len(keep) == 0:
+            nf.organizers.extend(_organizers(m.group(1)))
+            continue
+        if not nf.people and _free_people(nf, c0):
+            if _LEAD_CLAUSES[2].search(c0):
+                dropped_people = True
+                continue
+        elif nf.people_count and re.search(rf"(来了|到了|去了|共|一共){nf.people_count}(名|个|位)?", c0):
+            dropped_people = True
+            continue
+        if re.search(r"\d+月\d+[日号]", c0) and re.search(r"在.{2,20}(举行|举办|开展|搞|进行|组织|参加)", c0):
+            continue  # 3月12日上午我们在…开展了义务植树活动: the lead says it
+        if dropped_people and re.match(r"^(大部分|大多|多数|都是|基本都是|主要是)", c0):
+            c0 = NOUN + c0
+        elif dropped_people and not keep and re.search(r"(最多|最少|居多|为主)$", c0):
+            c0 = NOUN + "中" + c0
+        keep.append(c0)
+    return "，".join(keep)
+
+
 def _followup(label: str, value: str) -> str:
     """机电学院团总支书记：准备推荐前三名… → 机电学院团总支书记表示，准备推荐前三名…"""
     v = rephrase(value)
     if label and not phrasing()["_sections"]["followups"].search(label):
         return f"{label}表示，{v}"
     if label:
-        return f"{label}，{v}" if re.match(r"^(会后|活动后|结束后)$", label) else v
+        if re.match(r"^(会后|活动后|结束后)$", label):
+            return f"{label}，{v}"
+        return f"下一步，{v}" if label.startswith("下") else v
     m = re.match(r"^([^，：]{2,16}?)[：:](.+)$", v)
     if m:
         return f"{m.group(1)}表示，{m.group(2)}"
@@ -711,7 +781,7 @@ def _read_people(nf: NoteFacts, label: str, value: str, kind_noun: str) -> None:
         nf.people = phrase
         nf.people_count = m.group(2)
         nf.people_noun = m.group(1) or {"参赛": "选手"}.get(label, "")
-        rest = value[:m.start()] + value[m.end():]
+        rest = re.sub(r"(一共|总共|共计|共)$", "", value[:m.start()]) + value[m.end():]
     # breakdown (护理学院21人，其他学院17人) in brackets or after the count
     par = re.search(r"[（(]([^）)]*\d[^）)]*)[）)]", rest)
     clauses = [c.strip() for c in re.split(r"[，,；;]", re.sub(r"[（(][^）)]*[）)]", "", rest)) if c.strip()]
@@ -720,7 +790,7 @@ def _read_people(nf: NoteFacts, label: str, value: str, kind_noun: str) -> None:
         breakdown = [c.strip() for c in re.split(r"[，,；;]", par.group(1)) if c.strip()]
     who = []
     for c in clauses:
-        if phrasing()["_internal"].search(c) or re.search(r"签到|一共\d+人$|共\d+人$", c):
+        if phrasing()["_internal"].search(c) or re.search(r"签到|一共\d+人$|共\d+人$|^(一共|总共|共计|共)$", c):
             continue
         role = re.match(r"^(.+?)(带队|领队)$", c)
         if role:
@@ -819,12 +889,28 @@ def photo_caption(path: Path, photo_notes: str, event: str, nf: NoteFacts | None
     return f"图为{subject}{d}。"
 
 
+def is_image(path: Path) -> bool:
+    """Whether Pillow recognises the file's content as an image (its name does not count)."""
+    try:
+        from PIL import Image
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with Image.open(path) as im:
+                im.verify()
+        return True
+    except Exception:
+        return False
+
+
 def read_photos(paths: Sequence[Path], nf: NoteFacts) -> tuple[list[Photo], list[str]]:
     photos, notices = [], []
     for p in paths:
         p = Path(p)
         if not p.is_file():
             raise InputError(f"找不到照片：{p}")
+        if not is_image(p):
+            raise InputError(f"{p.name} 不是能识别的图片（按内容判断；支持 JPG、PNG 等），请检查照片文件")
         taken = photo_taken(p)
         photos.append(Photo(path=str(p), caption=photo_caption(p, nf.photo_notes, nf.event), taken=taken))
         if taken is None:
@@ -873,15 +959,29 @@ def _lead(nf: NoteFacts, org: str) -> str:
     event = nf.event or "【待补充：活动名称】"
     who = "、".join(dict.fromkeys(nf.organizers))
     by = f"由{who}组织的" if who else ""  # not stated in the notes: say nothing rather than guess
-    s = f"{when}，{by}{_q(event)}在{where}举行"
-    lecturers = [v for label, v in nf.roles if label in ("主讲", "主讲人", "宣讲")]
-    if nf.kind == "lecture" and len(lecturers) == 1:
-        s += f"，{_role_value(lecturers[0])}主讲"
+    if not nf.when and nf.weekday:
+        when = f"【待补充：日期】（{nf.weekday}）"
+    s = f"{when}，{by}{_q(event)}在{where}{'召开' if nf.kind == 'meeting' else '举行'}"
+    role = _lead_role(nf)
+    if role:
+        s += f"，{_role_value(role[1])}{phrasing()['roles'][role[0]].replace('{v}', '')}"
     if nf.people:
         s += f"，{nf.people}"
     elif "参加人数" in nf.missing:
         s += "，【待补充：参加人数】"
     return s + "。"
+
+
+def _lead_role(nf: NoteFacts) -> tuple[str, str] | None:
+    """The person the lead names when the notes give no organiser (or the one speaker of a lecture)."""
+    lecturers = [(label, v) for label, v in nf.roles if label in ("主讲", "主讲人", "宣讲")]
+    if nf.kind == "lecture" and len(lecturers) == 1:
+        return lecturers[0]
+    if not nf.organizers:
+        for label, v in nf.roles:
+            if label in ("主讲", "主讲人", "宣讲", "主持", "主持人", "带队", "领队"):
+                return label, v
+    return None
 
 
 def _q(event: str) -> str:
@@ -902,7 +1002,7 @@ def headline(nf: NoteFacts) -> tuple[str, str]:
     people_np = f"{nf.people_count}名{nf.people_noun}" if nf.people_count and nf.people_noun else ""
     hook = nf.hook
     if not hook:
-        m = re.match(r"^(“[^”]{2,10}”)", nf.event)
+        m = re.match(r"^(“[^”]{2,10}”|[\u4e00-\u9fff]{1,4}节(?=[\u4e00-\u9fff]{2}))", nf.event)
         hook = m.group(1) if m and nf.kind == "visit" else ""
     if nf.kind == "visit" and people_np and nf.where:
         return (f"{hook}｜{people_np}走进{_place_short(nf.where)}" if hook
@@ -928,10 +1028,10 @@ def headline(nf: NoteFacts) -> tuple[str, str]:
 def _roles_sentence(nf: NoteFacts, kind_noun: str) -> str:
     roles = phrasing()["roles"]
     clauses = []
-    lecturers = [v for label, v in nf.roles if label in ("主讲", "主讲人", "宣讲")]
+    in_lead = _lead_role(nf)
     for i, (label, value) in enumerate(nf.roles):
-        if nf.kind == "lecture" and len(lecturers) == 1 and value == lecturers[0]:
-            continue  # the lead has said who spoke
+        if in_lead and (label, value) == in_lead:
+            continue  # the lead has said it
         children = nf.role_children.get(i, [])
         v = _role_value(value)
         if children:
@@ -962,8 +1062,9 @@ def _groups_paragraph(b: Block, nf: NoteFacts) -> str:
         duty = [c for c in clauses if re.search(r"负责$", c) and not c.startswith("由")]
         clauses = [c for c in clauses if c not in duty]
         served = None
-        for c in clauses:
-            m = re.match(rf"^[{_CJK}]{{1,2}}了(\d+多?[位名个][{_CJK}]+)$", c)
+        for c in clauses:  # 量了60多位老人 / 一共给86位居民测了
+            m = re.match(rf"^[{_CJK}]{{1,2}}了(\d+多?[位名个][{_CJK}]+)$", c) or re.match(
+                rf"^(?:一共|共|总共)?[给为](\d+多?[位名个][{_CJK}]+)[{_CJK}]了$", c)
             if m:
                 served = (c, m.group(1))
                 break

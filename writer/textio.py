@@ -22,14 +22,52 @@ def decode_text(data: bytes, name: str = "输入") -> str:
             return data.decode("utf-16")
         except UnicodeDecodeError:
             raise InputError(f"{name} 的编码无法识别（UTF-16 内容损坏）") from None
+    kind = sniff_binary(data)
+    if kind:
+        raise InputError(f"{name} 实际上是{kind}，不是纯文本文件（按内容识别，与扩展名无关）")
     if b"\x00" in data[:4096]:
-        raise InputError(f"{name} 看起来是二进制文件，不是文本，请上传 .txt、.md 或 .docx")
+        raise InputError(f"{name} 看起来是二进制文件，不是纯文本文件")
     for encoding in ("utf-8", "gb18030"):
         try:
-            return data.decode(encoding)
+            text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
+        if _looks_binary(text):
+            raise InputError(f"{name} 看起来是二进制文件，不是纯文本文件")
+        return text
     raise InputError(f"{name} 的编码无法识别，请另存为 UTF-8 或 GB18030 编码的文本")
+
+
+# Magic numbers of files people rename to .txt/.csv by mistake: (prefix, what it is in Chinese)
+_MAGIC = (
+    (b"%PDF", "PDF 文件"),
+    (b"PK\x03\x04", "压缩包或 Word/Excel 文档（.docx/.xlsx/.zip）"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "旧版 Office 文档（.doc/.xls）"),
+    (b"{\\rtf", "RTF 文档"),
+    (b"\xff\xd8\xff", "JPEG 图片"),
+    (b"\x89PNG\r\n\x1a\n", "PNG 图片"),
+    (b"GIF8", "GIF 图片"),
+    (b"Rar!", "RAR 压缩包"),
+    (b"7z\xbc\xaf\x27\x1c", "7z 压缩包"),
+    (b"\x1f\x8b", "gzip 压缩包"),
+)
+
+
+def sniff_binary(data: bytes) -> str | None:
+    """What a non-text file is, judged by its first bytes (never by its name); None for anything else."""
+    head = data[:16].lstrip(b" \t\r\n")
+    for magic, what in _MAGIC:
+        if head.startswith(magic):
+            return what
+    return None
+
+
+def _looks_binary(text: str) -> bool:
+    """Decoded text full of control characters is a binary file that happened to decode (GB18030 maps
+    most byte sequences to something)."""
+    sample = text[:8192]
+    controls = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f\v") or 0x7F <= ord(ch) < 0xA0)
+    return controls > max(2, len(sample) // 100)
 
 
 def read_bytes(path: Path, limit: int = MAX_TEXT_BYTES) -> bytes:

@@ -36,6 +36,7 @@ import io
 import os
 import re
 import tempfile
+import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -1143,16 +1144,38 @@ class _Item:
 
 def _prepare_image(photo: Photo) -> _Image | None:
     """The photo's bytes ready for Word (upright, sensible size, a format Word reads), or None if unreadable."""
+    path = Path(str(photo.path)).expanduser()
+    try:
+        with warnings.catch_warnings():  # Pillow's "Corrupt EXIF data" warning would go to stderr
+            warnings.simplefilter("ignore")
+            return _prepare_image_quietly(path)
+    except Exception:  # noqa: BLE001 - missing file, not an image, truncated: the draft says so instead
+        return None
+
+
+def _docx_reads_header(raw: bytes) -> bool:
+    """python-docx parses the image header itself (EXIF included) and fails on a corrupt one that
+    Pillow tolerates: such photos are re-encoded, which drops the bad metadata."""
+    try:
+        from docx.image.image import Image as DocxImage
+
+        DocxImage.from_blob(raw)
+        return True
+    except Exception:  # noqa: BLE001 - docx.image raises its own and struct errors
+        return False
+
+
+def _prepare_image_quietly(path: Path) -> _Image | None:
     from PIL import Image, ImageOps
 
-    path = Path(str(photo.path)).expanduser()
     try:
         raw = path.read_bytes()
         with Image.open(io.BytesIO(raw)) as im:
             fmt = (im.format or "").upper()
             orientation = im.getexif().get(0x0112, 1)
             w, h = im.size
-            needs = fmt not in ("JPEG", "PNG", "GIF", "BMP") or orientation not in (1, None) or max(w, h) > PHOTO_MAX_PIXELS
+            needs = (fmt not in ("JPEG", "PNG", "GIF", "BMP") or orientation not in (1, None)
+                     or max(w, h) > PHOTO_MAX_PIXELS or not _docx_reads_header(raw))
             if needs and fmt == "JPEG" and max(w, h) > PHOTO_MAX_PIXELS:
                 # let the JPEG decoder scale down by 1/2, 1/4 or 1/8 while decoding: several times faster
                 scale = PHOTO_MAX_PIXELS / max(w, h)

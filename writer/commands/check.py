@@ -28,7 +28,11 @@ def _read(name: str) -> tuple[str, Path | None]:
     from ..textio import decode_text, read_any
 
     if name == "-":
-        data = sys.stdin.buffer.read()
+        from ..textio import MAX_TEXT_BYTES
+
+        data = sys.stdin.buffer.read(MAX_TEXT_BYTES + 1)
+        if len(data) > MAX_TEXT_BYTES:
+            raise InputError(f"标准输入的内容太大，超过 {MAX_TEXT_BYTES // 1024 // 1024} MB 的上限，请拆分后再审核")
         return decode_text(data, "标准输入"), None
     path = Path(name)
     text = read_any(path)
