@@ -85,7 +85,7 @@ def _lstrip_len(text: str, start: int, end: int) -> int:
     return len(seg) - len(seg.lstrip(" \t\u3000#"))
 
 
-_TARGET = re.compile(r"以上|以下|以内|不低于|不少于|不超过|力争|目标|提高到|保持在|控制在|计划|预计")
+_TARGET = re.compile(r"以上|以下|以内|不低于|不少于|不超过|力争|目标(?!的)|提高到|保持在|控制在|计划(?!的)|预计")
 
 
 @builtin("percent_without_base")
@@ -96,8 +96,12 @@ def percent_without_base(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
         s, e = doc.sentence_at(f.start)
         if _TARGET.search(doc.text, s, e):
             continue  # a target (不低于90%, 提高到50%以上) has no base to give
-        needed = 2 if _GROWTH_WORD.search(doc.text[max(0, f.start - 10):f.start]) else 1
-        if sum(1 for g in doc.figures_in(s, e) if not g.is_percent) >= needed:
+        before = doc.text[max(0, f.start - 10):f.start]
+        needed = 2 if _GROWTH_WORD.search(before) or _OF_PLAN.search(before) else 1
+        bases = [g for g in doc.figures_in(s, e) if not g.is_percent]
+        if "率" in doc.text[max(s, f.start - 8):f.start]:
+            bases = [g for g in bases if g.unit not in _NOT_A_BASE]  # 参与率95% is no rate of 8次活动
+        if len(bases) >= needed:
             continue
         # the previous sentence of the same paragraph may give the base
         line = doc.line_at(f.start)
@@ -108,6 +112,10 @@ def percent_without_base(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
         yield Hit(f.start, f.end)
 
 
+_OF_PLAN = re.compile(r"(?:计划|任务|目标|预算|指标)(?:数)?的$")
+_NOT_A_BASE = {"次", "场", "场次", "期", "轮", "天", "小时", "个月", "周", "年", "届", "分", "秒", "分钟", "课时", "学时"}
+
+
 # a sentence that goes on about the previous one's figures (其中…占…, 这/其…, 比例/占比…)
 _CONTINUES = re.compile(r"[ \t\u3000]*(?:其中|其|这|此|占|比例|占比|合格率|通过率|达标率|完成率|参与率|覆盖率|满意率|上述|以上|同比|较|比|与)")
 
@@ -116,6 +124,7 @@ _CONTINUES = re.compile(r"[ \t\u3000]*(?:其中|其|这|此|占|比例|占比|�
 _GROWTH_WORD = re.compile(r"(?:同比|环比|较上年|较去年|比上年|比去年)?(?:增长了?|增加了?|提升了?|提高了?|上升了?|增幅为?|增长率为?|涨幅为?|增速为?|"
                           r"下降了?|减少了?|降低了?|降幅为?|下滑了?|回落了?)(?:约|近)?$")
 _DECLINE = re.compile(r"下降|减少|降低|降幅|下滑|回落")
+_PRIOR_PERIOD = re.compile(r"去年|上年|上一年|上届|前年|上学期|上季度|上月|上年同期|去年同期")
 _BASE_BEFORE = re.compile(r"(?:较|比|同比|相比|与)(?:上年|去年|上一?年度|上届|上学期|上季度|上月|前年|\d{4}年|上一届)?(?:同期)?的?(?:[\u4e00-\u9fff]{0,4}的)?$")
 _TRANSITION = re.compile(r"到|至|为|→|变成|达")
 
@@ -157,7 +166,9 @@ def growth_rate(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
             if a.unit and b.unit and unit_class(a.unit) != unit_class(b.unit):
                 continue
             between = text[a.end:b.start]
-            if len(between) > 16 or not _TRANSITION.search(between) or "，" in between and len(between) > 10:
+            if _PRIOR_PERIOD.search(between) and len(between) <= 12 and f.start - b.end <= 12:
+                a, b = b, a  # 今年参赛45支，去年40支，增长…: the base comes second
+            elif len(between) > 16 or not _TRANSITION.search(between) or "，" in between and len(between) > 10:
                 continue
         decline = bool(_DECLINE.search(before))
         change = (a.value - b.value) if decline else (b.value - a.value)
@@ -576,6 +587,13 @@ def numbering_sequence(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
         prev = counters.get(it.level)
         counters[it.level] = it.number
         if prev is None:
+            switched = next((p for p in reversed(doc.items[:doc.items.index(it)]) if p.level != it.level), None)
+            if it.number > 1 and it.level in (3, 4) and switched is not None and switched.level in (3, 4) \
+                    and switched.number == it.number - 1 and it.line - switched.line <= 3:
+                yield Hit(it.marker_start, it.marker_end, "style", {
+                    "previous": doc.text[switched.marker_start:switched.marker_end].strip(),
+                    "expected": _label(switched.level, it.number)})
+                continue
             if it.number != 1 and it.level in (1, 2) and it.number > 1:
                 # the first item at this level under its parent should be 1 (一、 / （一）)
                 expected = 1

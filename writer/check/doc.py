@@ -315,6 +315,11 @@ def build_doc(text: str, parts: dict[str, list[str]], kind: str = "auto") -> Doc
                 and s.lstrip("#").strip(_WS) not in all_variants:
             lead_ws = len(ln.text) - len(ln.text.lstrip(" \t\u3000#"))
             title = (ln.start + lead_ws, ln.start + len(ln.text.rstrip(_WS)))
+        elif not MARKER_RE.match(ln.text) and 6 <= len(s) <= 30 and s.endswith("。") and "，" not in s \
+                and s.count("。") == 1 and first_content + 1 < len(lines) and not lines[first_content + 1].stripped:
+            # a headline set off by a blank line, with a full stop it should not have
+            lead_ws = len(ln.text) - len(ln.text.lstrip(" \t\u3000#"))
+            title = (ln.start + lead_ws, ln.start + len(ln.text.rstrip(_WS)))
 
     paragraphs = _paragraphs(lines)
     doc = Doc(
