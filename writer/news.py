@@ -487,7 +487,8 @@ def extract_notes(text: str) -> NoteFacts:
     first = nonempty[0]
     first_raw = next(ln for ln in _normalize(text).split("\n") if ln.strip())
     label_re = data["_label_re"]
-    if not (label_re.match(first) and label_re.match(first).group(1) in _LABELS):
+    heading_first = bool(_CHAT.match(first_raw) or re.search(r"[：:]\s*$", first))
+    if not heading_first and not (label_re.match(first) and label_re.match(first).group(1) in _LABELS):
         nf.hook = _hook_of(first_raw)
         nf.event = _clean_event(first)
         author = _author_of(first)
@@ -958,7 +959,9 @@ def _lead(nf: NoteFacts, org: str) -> str:
     where = nf.where or "【待补充：地点】"
     event = nf.event or "【待补充：活动名称】"
     who = "、".join(dict.fromkeys(nf.organizers))
-    by = f"由{who}组织的" if who else ""  # not stated in the notes: say nothing rather than guess
+    by = f"由{who}组织的" if who else ""
+    if not who and not _lead_role(nf) and not re.search(r"学院|学校|协会|团委|团总支|社区|中心|学生会|社团|部门", event):
+        by = "由【待补充：组织单位】组织的"  # not stated in the notes: ask, never guess
     if not nf.when and nf.weekday:
         when = f"【待补充：日期】（{nf.weekday}）"
     s = f"{when}，{by}{_q(event)}在{where}{'召开' if nf.kind == 'meeting' else '举行'}"
