@@ -871,6 +871,7 @@ def main(argv: list[str] | None = None) -> int:
     for noisy in ("httpx", "bm25s", "chromadb", "urllib3"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     TEMP_DIR.mkdir(parents=True, exist_ok=True)
+    sv.prune(TEMP_DIR / "writer-out", max_age_days=7)  # downloads written more than a week ago
     try:
         auth = sv.parse_auth(SETTINGS.auth)
         bootstrap()

@@ -114,11 +114,12 @@ def test_news_notes_to_draft_check_and_docx(ui, tmp_path):
     page.locator("#news-gallery").get_by_text("拍摄于 2025-03-05").filter(visible=True).first.wait_for()  # EXIF date under the preview
     page.locator("#news-go").click()
     page.locator("#news-status").get_by_text("已保存到历史记录").filter(visible=True).first.wait_for()
-    draft = wait_value(page, "news-draft", "^学雷锋日敬老院慰问")
+    draft = wait_value(page, "news-draft", "福寿敬老院")
     assert "图1：" in draft
+    title = draft.split("\n")[0]
 
     # the user edits in place, then checks
-    textarea(page, "news-draft").fill(draft.replace("学雷锋日敬老院慰问", "志愿者走进福寿敬老院 学雷锋 情暖夕阳红", 1))
+    textarea(page, "news-draft").fill(draft.replace(title, "志愿者走进福寿敬老院 学雷锋 情暖夕阳红", 1))
     page.locator("#news-check").click()
     page.locator("#news-count").get_by_text("处问题").filter(visible=True).first.wait_for()
     marked = page.locator("#news-highlight .highlighted")
@@ -155,6 +156,22 @@ def test_script_in_notes_shows_as_text(ui):
     assert page.evaluate("window.pwned") is None
     assert page.locator("#news-highlight script, #news-highlight img, #news-similar script").count() == 0
     assert not page.errors
+
+
+def test_markup_in_records_shows_as_text_in_tables(ui, server, tmp_path):
+    from gradio_client import Client
+
+    page = ui
+    client = Client(server.url, verbose=False, download_files=str(tmp_path))
+    client.predict("xss-1", "2025-06-01", '<img src=x onerror="window.pwned = 3">联谊会', "文体活动", "浏览器测试单位",
+                   "<b>礼堂</b>", "", 30, "<script>window.pwned = 4</script>摘要", "", api_name="/record_save")
+    open_tab(page, "年度总结")
+    textarea(page, "summary-ids").fill("xss-1")
+    page.locator("#summary-src").get_by_text("<script>window.pwned = 4</script>摘要").filter(visible=True).first.wait_for()
+    page.locator("#summary-src").get_by_text('<img src=x onerror="window.pwned = 3">联谊会').filter(
+        visible=True).first.wait_for()
+    assert page.locator("#summary-src img, #summary-src script, #summary-src b").count() == 0
+    assert page.evaluate("window.pwned") is None
 
 
 # ------------------------------------------------------------------------------------------ 年度总结
@@ -285,3 +302,36 @@ def test_errors_are_chinese_messages_in_the_page(ui):
     page.get_by_text("请先填写或上传活动笔记").filter(visible=True).first.wait_for()
     assert not page.get_by_text("Traceback").count()
     shot(page, "7-错误提示")
+
+
+# ------------------------------------------------------------------------------------------ login
+
+
+@pytest.fixture(scope="module")
+def auth_server(tmp_path_factory):
+    srv = start_server(tmp_path_factory.mktemp("ui-browser-auth") / "home", {"WRITER_AUTH": "secretary:s3cret"})
+    yield srv
+    srv.stop()
+
+
+def test_login_is_required_when_writer_auth_is_set(chromium, auth_server):
+    context = chromium.new_context(locale="zh-CN", viewport={"width": 1400, "height": 900})
+    context.set_default_timeout(TIMEOUT)
+    page = context.new_page()
+    try:
+        page.goto(auth_server.url)
+        page.get_by_text("请输入管理员分配的用户名和密码").wait_for()
+        assert page.get_by_role("tab", name="新闻稿").count() == 0
+        user, password = page.locator("input").nth(0), page.locator("input[type=password]")
+        user.fill("secretary")
+        password.fill("wrong")
+        page.get_by_role("button", name="登录").click()
+        page.get_by_text("凭据不正确").wait_for()
+        assert page.get_by_role("tab", name="新闻稿").count() == 0
+        shot(page, "0-登录")
+        user.fill("secretary")
+        password.fill("s3cret")
+        page.get_by_role("button", name="登录").click()
+        page.get_by_role("tab", name="新闻稿").wait_for()
+    finally:
+        context.close()

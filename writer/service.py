@@ -169,6 +169,25 @@ def new_batch() -> str:
     return datetime.now().strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
 
 
+def prune(folder: str | Path, max_age_days: float = 7.0) -> int:
+    """Remove the sub-folders of `folder` not touched for `max_age_days` (files written for downloads)."""
+    import time
+
+    folder = Path(folder)
+    if not folder.is_dir():
+        return 0
+    cutoff = time.time() - max_age_days * 86400
+    removed = 0
+    for sub in folder.iterdir():
+        try:
+            if sub.is_dir() and not sub.is_symlink() and sub.stat().st_mtime < cutoff:
+                shutil.rmtree(sub, ignore_errors=True)
+                removed += 1
+        except OSError:
+            continue
+    return removed
+
+
 def out_dir(base: str | Path) -> Path:
     """A fresh folder for files one request writes (under the gradio cache, itself under WRITER_HOME)."""
     folder = Path(base) / "writer-out" / uuid.uuid4().hex[:12]
@@ -499,16 +518,17 @@ _PART_HEADING = re.compile(r"^\s*[一二三四五六七八九十]{1,3}、\S")
 
 
 def draft_to_text(draft: Draft) -> str:
-    """The draft as the text the user edits: title, a blank line, then the parts; a news story's photo
-    captions last, one per line as 图1：…"""
-    out = [draft.title.strip(), ""]
+    """The draft as the text the user edits: title (a news story's subtitle on the next line), a blank line,
+    then the parts; a news story's photo captions last, one per line as 图1：…"""
+    out = [draft.title.strip()]
+    subtitles = [s.text.strip() for s in draft.sections if draft.kind != "summary" and s.heading == "副标题"]
+    out += subtitles[:1]  # a news subtitle sits right under the headline, no blank line between
+    out.append("")
     for s in draft.sections:
+        if draft.kind != "summary" and s.heading == "副标题":
+            continue
         if draft.kind == "summary" and s.heading:
             out.append(s.heading.strip())
-        elif draft.kind != "summary" and s.heading == "副标题":
-            out.append(s.text.strip())
-            out.append("")
-            continue
         out.append(s.text.strip())
         out.append("")
     if draft.kind != "summary":
@@ -540,6 +560,9 @@ def text_to_draft(text: str, base: Draft | None, kind: str) -> Draft:
                 body.append(ln)
         sections.append(Section(heading, "\n".join(b.strip() for b in body if b.strip())))
     else:
+        if rest and rest[0].strip():  # the line right under the headline, before any blank line
+            sections.append(Section("副标题", rest[0].strip()))
+            rest = rest[1:]
         body = []
         for ln in rest:
             m = _CAPTION_LINE.match(ln)
