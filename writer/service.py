@@ -314,8 +314,8 @@ def highlight_spans(text: str, findings: Sequence[Any]) -> list[tuple[str, str |
                 best = min(active, key=lambda j: (SEVERITY_RANK.get(_get(spans[j][2], "severity"), 3), spans[j][0]))
                 label = CATEGORY_NAMES.get(_get(spans[best][2], "category"), _get(spans[best][2], "category"))
             piece = text[pos:at]
-            if out and out[-1][1] == label and label is None:
-                out[-1] = (out[-1][0] + piece, None)
+            if out and out[-1][1] == label:  # one highlighted run per category, not a seam per finding edge
+                out[-1] = (out[-1][0] + piece, label)
             else:
                 out.append((piece, label))
             pos = at
