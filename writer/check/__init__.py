@@ -269,8 +269,21 @@ def _density_of(doc: Doc, findings: list[Finding], body_start: int, end: int) ->
     return len(padded), len(sentences)
 
 
+_PAD_CACHE: dict[int, tuple[list[Finding], list[int], list[Finding]]] = {}
+
+
 def _padding_between(findings: list[Finding], start: int, end: int) -> list[Finding]:
-    return [f for f in findings if f.category == "padding" and start <= f.start < end]
+    from bisect import bisect_left
+
+    cached = _PAD_CACHE.get(id(findings))
+    # one sorted list per findings list (the density findings appended later lie in headings, outside
+    # every body range, so a list cached before them is still right)
+    if cached is None or cached[0] is not findings:
+        pads = sorted((f for f in findings if f.category == "padding"), key=lambda f: f.start)
+        _PAD_CACHE.clear()
+        cached = _PAD_CACHE[id(findings)] = (findings, [f.start for f in pads], pads)
+    _, starts, pads = cached
+    return pads[bisect_left(starts, start):bisect_left(starts, end)]
 
 
 def _densities(doc: Doc, findings: list[Finding]) -> list[tuple[str, float]]:

@@ -117,7 +117,7 @@ _NOT_A_BASE = {"次", "场", "场次", "期", "轮", "天", "小时", "个月", 
 
 
 # a sentence that goes on about the previous one's figures (其中…占…, 这/其…, 比例/占比…)
-_CONTINUES = re.compile(r"[ \t\u3000]*(?:其中|其|这|此|占|比例|占比|合格率|通过率|达标率|完成率|参与率|覆盖率|满意率|上述|以上|同比|较|比|与)")
+_CONTINUES = re.compile(r"[ \t\u3000]*(?:[\u4e00-\u9fff]{1,8}中[，,]|其中|其|这|此|占|比例|占比|合格率|通过率|达标率|完成率|参与率|覆盖率|满意率|上述|以上|同比|较|比|与)")
 
 
 # ---------------------------------------------------------------------------------- numbers
@@ -306,6 +306,8 @@ def percent_of_counts(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
             continue
         s, se = doc.sentence_at(f.start)
         prior = [g for g in doc.figures_in(s, f.start) if plain(g)]
+        if "率" in before:
+            prior = [g for g in prior if g.unit not in _NOT_A_BASE]  # 参与率 is no ratio of 8次 to 3次
         bm = re.match(r"[（(]([^（）()\n]{1,30})[）)]", text[f.end:se])
         if bm and prior:
             inner = [g for g in doc.figures_in(f.end + 1, f.end + bm.end()) if plain(g)]
@@ -459,11 +461,14 @@ def weekday_mismatch(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
 
 
 def _year_before(doc: Doc, pos: int) -> int | None:
-    """The year of the nearest full date (2025年9月30日) before pos, in the same paragraph or the header."""
-    for d in reversed(doc.dates_in(0, pos)):
-        if d.year is not None and d.month is not None:
-            return d.year
-    return None
+    """The year of the nearest full date (2025年9月30日) before pos."""
+    from bisect import bisect_left
+
+    full = doc.cache.get("full_dates")
+    if full is None:
+        full = doc.cache["full_dates"] = [(d.start, d.year) for d in doc.dates if d.year is not None and d.month is not None]
+    i = bisect_left(full, (pos, -1)) - 1
+    return full[i][1] if i >= 0 else None
 
 
 _SHARE_RE = re.compile(r"占(?:比)?(?:为|约)?$")
@@ -580,19 +585,25 @@ def _cn_small(s: str) -> int:
 @builtin("numbering_sequence")
 def numbering_sequence(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
     counters: dict[int, int] = {}
+    last_other = None  # the latest item of another level than the current one's
+    prev_item = None
     for it in doc.items:
+        if prev_item is not None and prev_item.level != it.level:
+            last_other = prev_item
+        prev_item = it
         for lv in list(counters):
             if lv > it.level:
                 del counters[lv]
         prev = counters.get(it.level)
         counters[it.level] = it.number
         if prev is None:
-            switched = next((p for p in reversed(doc.items[:doc.items.index(it)]) if p.level != it.level), None)
+            switched = last_other
             if it.number > 1 and it.level in (3, 4) and switched is not None and switched.level in (3, 4) \
                     and switched.number == it.number - 1 and it.line - switched.line <= 3:
                 yield Hit(it.marker_start, it.marker_end, "style", {
                     "previous": doc.text[switched.marker_start:switched.marker_end].strip(),
                     "expected": _label(switched.level, it.number)})
+                counters[switched.level] = it.number  # 1. 2. 3. （4） 5.: the 5. follows on
                 continue
             if it.number != 1 and it.level in (1, 2) and it.number > 1:
                 # the first item at this level under its parent should be 1 (一、 / （一）)

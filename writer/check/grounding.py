@@ -138,8 +138,14 @@ def ground(doc: Doc, records: list[Record], facts: list[Fact]) -> list[GroundRes
             for title, r in titles:
                 if title in sentence and r.participants is not None:
                     named.append(Known(f"“{title}”参与人数", float(r.participants), "人", [r.id]))
+        named = [k for k in named if _compatible(fig, k)]
         if named:
             if any(matches(fig, k) for k in named):
+                results.append(GroundResult(fig, "grounded"))
+                continue
+            if any(matches(fig, k) and _compatible(fig, k) and k.value >= 10 for k in ks):
+                # the clause's words pointed at another figure of the records, but this very value is
+                # recorded too (活动场次 97 beside 志愿服务活动次数): not a contradiction
                 results.append(GroundResult(fig, "grounded"))
                 continue
             best = named[0]
@@ -153,6 +159,17 @@ def ground(doc: Doc, records: list[Record], facts: list[Fact]) -> list[GroundRes
         else:
             results.append(GroundResult(fig, "unmatched"))
     return results
+
+
+_UNIT_GROUPS = {"人": "人", "名": "人", "位": "人", "人次": "人", "场": "次", "次": "次", "项": "次", "期": "次",
+                "场次": "次", "轮": "次"}
+
+
+def _compatible(fig: Figure, k: Known) -> bool:
+    """A figure can be checked against a known value of the same kind of unit (or of no stated unit)."""
+    if not fig.unit or not k.unit or fig.is_percent or k.percent:
+        return True
+    return _UNIT_GROUPS.get(fig.unit, fig.unit) == _UNIT_GROUPS.get(k.unit, k.unit)
 
 
 def _derived(doc: Doc, fig: Figure) -> bool:
