@@ -557,6 +557,31 @@ CSS = """
 .bg-help { color: var(--body-text-color-subdued); font-size: 0.95em; }
 """
 
+# The page is Chinese; gradio's own upload-size refusal is produced in the browser in English: translate it.
+HEAD = """<script>
+document.documentElement.lang = "zh-CN";
+(function () {
+  const pattern = /File\\(s\\) exceed the maximum allowed size of ([\\d.]+) ?Mb:?\\s*(.*)/i;
+  function fix(node) {
+    if (node.nodeType !== Node.TEXT_NODE) return;
+    const m = node.nodeValue.match(pattern);
+    if (m) node.nodeValue = "文件太大：" + m[2] + " 超过了 " + Math.round(parseFloat(m[1])) + " MB 的上限，请压缩或拆分后再上传。";
+    else if (node.nodeValue.trim() === "Error" && node.parentElement && node.parentElement.closest(".toast-body, [data-testid='toast-body']"))
+      node.nodeValue = "出错了";
+  }
+  function walk(root) {
+    const it = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    while (it.nextNode()) fix(it.currentNode);
+  }
+  new MutationObserver((records) => {
+    for (const r of records) {
+      if (r.type === "characterData") fix(r.target);
+      for (const n of r.addedNodes || []) n.nodeType === Node.TEXT_NODE ? fix(n) : walk(n);
+    }
+  }).observe(document.documentElement, {childList: true, subtree: true, characterData: true});
+})();
+</script>"""
+
 FONTS = ["PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei", "system-ui", "sans-serif"]
 
 
@@ -895,7 +920,7 @@ def main(argv: list[str] | None = None) -> int:
         footer_links=["api"],
         inbrowser=False,
         ssr_mode=False,
-        head='<script>document.documentElement.lang = "zh-CN";</script>',
+        head=HEAD,
     )
     return 0
 

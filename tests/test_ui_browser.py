@@ -335,3 +335,16 @@ def test_login_is_required_when_writer_auth_is_set(chromium, auth_server):
         page.get_by_role("tab", name="新闻稿").wait_for()
     finally:
         context.close()
+
+
+def test_too_large_upload_is_refused_in_chinese(ui, tmp_path):
+    page = ui
+    huge = tmp_path / "整本年鉴.txt"
+    with huge.open("wb") as fh:
+        fh.truncate(26 * 1024 * 1024)
+    open_tab(page, "审核")
+    page.locator("#review-files input[type=file]").set_input_files(str(huge))
+    toast = page.get_by_text("超过了 25 MB 的上限").filter(visible=True).first
+    toast.wait_for()
+    assert "整本年鉴.txt" in toast.inner_text()
+    assert not page.get_by_text("exceed the maximum").count()

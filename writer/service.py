@@ -698,7 +698,7 @@ def photo_label(path: str | Path) -> str:
 
     taken = photo_taken(Path(str(path)))
     name = display_name(path)
-    return f"{name} · 拍摄于 {taken}" if taken else f"{name} · 无拍摄日期（EXIF）"
+    return f"拍摄于 {taken} · {name}" if taken else f"无拍摄日期 · {name}"
 
 
 # --------------------------------------------------------------------------------------------------
