@@ -21,6 +21,7 @@ SOURCES = "sources"
 RECORDS = "records"
 COLLECTIONS = (DOCUMENTS, SOURCES, RECORDS)
 PAGE = 5000
+ID_PAGE = 5000  # ids per get/delete by id: SQLite allows 32766 variables in one statement
 
 
 def make_client(settings: Settings):
@@ -151,10 +152,12 @@ class Store:
         """Replace these documents' chunks and source entries in as few Chroma calls as possible.
 
         Chunks first, sources last: a source entry exists only for a document whose chunks are all
-        in, so an interrupted write is redone by the next ingest instead of being taken as unchanged."""
+        in, so an interrupted write is redone by the next ingest instead of being taken as unchanged.
+        An updated document's old source entry goes before its old chunks, for the same reason."""
         if not batch:
             return
         doc_ids = [document.doc_id for document, _ in batch]
+        self.sources.delete(ids=doc_ids)
         self.documents.delete(where={"doc_id": {"$in": doc_ids}})
         chunks = [chunk for _, part in batch for chunk in part]
         titles = {document.doc_id: document.title for document, _ in batch}
@@ -231,4 +234,9 @@ class Store:
         return found
 
     def record_ids(self, ids: list[str]) -> set[str]:
-        return set(self.records.get(ids=ids, include=[])["ids"]) if ids else set()
+        """Which of these ids are stored; asked in pages (one query with 100,000 ids is over SQLite's
+        limit on variables)."""
+        found: set[str] = set()
+        for start in range(0, len(ids), ID_PAGE):
+            found.update(self.records.get(ids=ids[start:start + ID_PAGE], include=[])["ids"])
+        return found
