@@ -254,6 +254,35 @@ def news_docx(text, draft, org):
                      visible=True)
 
 
+@guarded
+def news_history_list():
+    return gr.update(choices=sv.history_choices("news", SETTINGS))
+
+
+@guarded
+def summary_history_list():
+    return gr.update(choices=sv.history_choices("summary", SETTINGS))
+
+
+@guarded
+def news_history(label):
+    entry = sv.history_draft(label, SETTINGS)
+    if entry.kind != "news":
+        raise InputError("这一份不是新闻稿")
+    org = entry.inputs.get("org")
+    return (sv.draft_to_text(entry.draft), sv.message_html(f"已载入历史记录 #{entry.id}（{entry.created[:16].replace('T', ' ')}）。"),
+            entry.draft, gr.update(value=org) if org else gr.update())
+
+
+@guarded
+def summary_history(label):
+    entry = sv.history_draft(label, SETTINGS)
+    if entry.kind != "summary":
+        raise InputError("这一份不是年度总结")
+    return (sv.draft_to_text(entry.draft), sv.message_html(f"已载入历史记录 #{entry.id}（{entry.created[:16].replace('T', ' ')}）。"),
+            df(sv.citation_rows(entry.draft), sv.CITATION_HEADERS), entry.draft)
+
+
 # --------------------------------------------------------------------------------------------------
 # 年度总结
 # --------------------------------------------------------------------------------------------------
@@ -636,6 +665,11 @@ def build_app() -> gr.Blocks:
                         n_file_out = gr.File(elem_id="news-docx", label="下载 Word 文档（点文件名下载）", interactive=False, visible=False)
                 with gr.Accordion("相似的往期稿件（参考写法）", open=False):
                     n_similar = gr.HTML(elem_id="news-similar")
+                with gr.Accordion("以前生成的新闻稿（每次生成都会自动保存）", open=False):
+                    with gr.Row():
+                        n_hist = gr.Dropdown(elem_id="news-history", label="选择一份", choices=[], allow_custom_value=True,
+                                             scale=4)
+                        n_hist_go = gr.Button("载入到编辑框", scale=1)
                 n_sum, n_hl, n_table = check_panel("检查结果", "news")
                 n_state = gr.State(None)
 
@@ -664,6 +698,11 @@ def build_app() -> gr.Blocks:
                     s_records = gr.Dataframe(headers=sv.RECORD_HEADERS, interactive=False, max_height=360, wrap=True)
                 with gr.Accordion("往年的工作总结（参考写法）", open=False):
                     s_similar = gr.HTML()
+                with gr.Accordion("以前生成的年度总结（每次生成都会自动保存）", open=False):
+                    with gr.Row():
+                        s_hist = gr.Dropdown(elem_id="summary-history", label="选择一份", choices=[], allow_custom_value=True,
+                                             scale=4)
+                        s_hist_go = gr.Button("载入到编辑框", scale=1)
                 with gr.Row():
                     with gr.Column(scale=6):
                         s_status = gr.HTML(elem_id="summary-status")
@@ -778,13 +817,14 @@ def build_app() -> gr.Blocks:
                         q_results = gr.Dataframe(headers=sv.SEARCH_HEADERS, label="搜索结果", interactive=False, wrap=True)
                         with gr.Row():
                             o_refresh = gr.Button("刷新概况")
-                            o_reindex = gr.Button("重建索引")
+                            o_reindex = gr.Button("重建索引（更换向量模型设置后使用）")
                         o_msg = gr.HTML()
                         with gr.Row():
                             o_stats = gr.Dataframe(elem_id="library-stats", headers=["内容", "分类", "数量"], label="资料库里有什么", interactive=False,
                                                    max_height=420, scale=2)
                             o_docs = gr.Dataframe(headers=sv.DOC_HEADERS, label="过往文档", interactive=False,
-                                                  max_height=420, wrap=True, scale=3)
+                                                  max_height=420, wrap=True, scale=3,
+                                                  column_widths=["42%", "10%", "24%", "8%", "16%"])
 
             # ---------------------------------------------------------------- 设置与状态
             with gr.Tab("设置与状态", id="status"):
@@ -810,6 +850,11 @@ def build_app() -> gr.Blocks:
         n_check.click(news_check, n_draft, [n_sum, n_hl, n_table], api_name="news_check", scroll_to_output=True,
                       **checking)
         n_word.click(news_docx, [n_draft, n_state, n_org], n_file_out, api_name="news_docx")
+
+        n_hist.focus(news_history_list, None, n_hist, api_name="news_history_list")
+        n_hist_go.click(news_history, n_hist, [n_draft, n_status, n_state, n_org], api_name="news_history")
+        s_hist.focus(summary_history_list, None, s_hist, api_name="summary_history_list")
+        s_hist_go.click(summary_history, s_hist, [s_draft, s_status, s_cites, s_state], api_name="summary_history")
 
         overview_out = [s_note, s_chart, s_cats, s_facts, s_records, s_similar, s_facts_state]
         s_org.input(summary_years, s_org, s_year, api_name="summary_years").then(

@@ -32,6 +32,7 @@ ENDPOINTS = {
     "/review", "/review_pick", "/review_filter", "/review_text",
     "/records_preview", "/records_import", "/record_load", "/record_save", "/docs_upload",
     "/library_stats", "/library_search", "/library_reindex", "/status", "/model_ping", "/refresh_choices",
+    "/news_history_list", "/news_history", "/summary_history_list", "/summary_history",
 }
 
 
@@ -131,6 +132,20 @@ def test_news_notes_photos_draft_check_docx(client):
     document = docx.Document(path)
     assert document.paragraphs[0].text == "志愿者走进福寿敬老院"
     assert len(document.inline_shapes) == 1  # the photo
+
+
+def test_saved_drafts_can_be_brought_back(client):
+    notes = (CORPUS / "notes" / "03-专题讲座.txt").read_text(encoding="utf-8")
+    text = client.predict(notes, None, ORG, api_name="/news_draft")[0]
+    choices = [c[0] for c in client.predict(api_name="/news_history_list")["choices"]]
+    assert choices and choices[0].split("　")[2] == text.split("\n")[0]
+    loaded, status, _org = client.predict(choices[0], api_name="/news_history")
+    assert loaded == text and "已载入历史记录" in status
+    client.predict(ORG, "2025", api_name="/summary_draft")
+    summaries = [c[0] for c in client.predict(api_name="/summary_history_list")["choices"]]
+    loaded, status, cites = client.predict(summaries[0], api_name="/summary_history")
+    assert "四、下一步工作打算" in loaded and rows(cites)
+    assert "不是年度总结" in error_of(client.predict, choices[0], api_name="/summary_history")
 
 
 def test_news_refuses_bad_input_with_chinese_messages(client, tmp_path):

@@ -653,6 +653,36 @@ def parts_of(text: str, kind: str) -> list[str]:
 
 
 # --------------------------------------------------------------------------------------------------
+# Draft history: every draft is saved; the page can bring one back
+# --------------------------------------------------------------------------------------------------
+
+
+def history_choices(kind: str, settings: Settings | None = None, limit: int = 50) -> list[str]:
+    """Labels of the saved drafts of one kind, newest first: "#12　2025-11-25 13:02　标题"."""
+    from .history import list_drafts
+
+    out = []
+    for e in list_drafts(limit=limit * 4, settings=settings):
+        if e.kind != kind:
+            continue
+        when = e.created[:16].replace("T", " ")
+        out.append(f"#{e.id}　{when}　{e.title}")
+        if len(out) >= limit:
+            break
+    return out
+
+
+def history_draft(label: str, settings: Settings | None = None):
+    """The saved draft a history label points at (HistoryEntry with .draft)."""
+    from .history import get_draft
+
+    m = re.match(r"^\s*#?(\d+)", str(label or ""))
+    if not m:
+        raise InputError("请先选择一份以前生成的草稿")
+    return get_draft(int(m.group(1)), settings=settings)
+
+
+# --------------------------------------------------------------------------------------------------
 # News: similar past stories, photos
 # --------------------------------------------------------------------------------------------------
 
