@@ -8,6 +8,13 @@ encoding, as the real API sends it. Faults are injected per request from a queue
 Modes: "ok", "401", "429", "500", "cut" (stream stops mid-way, connection dropped), "hang" (no answer
 until past the client's timeout), "malformed" (a chunk that is not JSON). `server.requests` keeps every
 request body (parsed JSON) for assertions; `server.reply` is the text the model "writes".
+
+More modes for the reliability suite: "slow" (headers at once, the first token after `slow_seconds`),
+"stall" (some tokens, then silence for `hang_seconds`), "trickle" (empty deltas every 0.1 s for
+`hang_seconds`: a server that is alive but writes nothing), "ping" (the same with SSE comment lines,
+which the client never sees), "drop" (the connection closed with no
+answer at all), "garbage" (200 with a body that is not SSE). With `echo_key=True` every error body
+repeats the request's Authorization header, as some gateways do, to prove the key never surfaces.
 """
 
 from __future__ import annotations
@@ -26,8 +33,11 @@ class _Server(ThreadingHTTPServer):
 
 
 class FakeOpenAI:
-    def __init__(self, reply: str = "好的。", chunk_chars: int = 12, hang_seconds: float = 5.0):
+    def __init__(self, reply: str = "好的。", chunk_chars: int = 12, hang_seconds: float = 5.0,
+                 slow_seconds: float = 0.0, echo_key: bool = False):
         self.reply = reply
+        self.slow_seconds = slow_seconds
+        self.echo_key = echo_key
         self.chunk_chars = chunk_chars
         self.hang_seconds = hang_seconds
         self.faults: list[str] = []
@@ -50,6 +60,18 @@ class FakeOpenAI:
                 if not self.path.rstrip("/").endswith("/chat/completions"):
                     return self._error(404, "not found")
                 mode = fake.faults.pop(0) if fake.faults else "ok"
+                if mode == "drop":
+                    self.close_connection = True
+                    self.connection.shutdown(2)
+                    return
+                if mode == "garbage":
+                    data = b"<html>502 Bad Gateway</html>"
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/event-stream")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                    return
                 if mode == "401":
                     return self._error(401, "Incorrect API key provided", "invalid_api_key")
                 if mode == "429":
@@ -74,6 +96,8 @@ class FakeOpenAI:
                 self.wfile.write(data)
 
             def _error(self, status: int, message: str, code: str | None = None, extra: dict | None = None):
+                if fake.echo_key:
+                    message += f" (you sent: {self.headers.get('Authorization')})"
                 self._json(status, {"error": {"message": message, "type": "error", "code": code}}, extra)
 
             def _chunk(self, data: bytes):
@@ -90,7 +114,24 @@ class FakeOpenAI:
                 model = body.get("model", "fake")
                 first = {"role": "assistant", "content": ""}
                 self._chunk(f"data: {json.dumps(fake.chunk(model, first))}\n\n".encode())
+                if mode == "slow":
+                    fake._stop.wait(fake.slow_seconds)
+                if mode == "ping":
+                    deadline = time.monotonic() + fake.hang_seconds
+                    while time.monotonic() < deadline and not fake._stop.is_set():
+                        self._chunk(b": keep-alive\n\n")
+                        time.sleep(0.1)
+                    return
+                if mode == "trickle":
+                    deadline = time.monotonic() + fake.hang_seconds
+                    while time.monotonic() < deadline and not fake._stop.is_set():
+                        self._chunk(f"data: {json.dumps(fake.chunk(model, {'content': ''}))}\n\n".encode())
+                        time.sleep(0.1)
+                    return
                 for i, piece in enumerate(pieces):
+                    if mode == "stall" and i == max(1, len(pieces) // 2):
+                        fake._stop.wait(fake.hang_seconds)
+                        return
                     if mode == "cut" and i >= max(1, len(pieces) // 2):
                         # announce a chunk and drop the connection before sending it
                         self.wfile.write(b"400\r\ndata: {\"id\"")

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import re
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -159,14 +160,22 @@ class OpenAIBackend:
     def stream(self, prompt: Prompt) -> Iterator[str]:
         stream = self._open(prompt)
         finished = False
+        # The read timeout only catches silence: a server that keeps the connection busy with SSE
+        # comments or empty deltas but writes no text would hold us for ever. The watchdog closes the
+        # stream when no text has come for `timeout` seconds.
+        watchdog = _Watchdog(self.timeout, lambda: _close_quietly(stream))
+        watchdog.reset()
         try:
             for chunk in stream:
+                if watchdog.fired:
+                    break
                 choices = getattr(chunk, "choices", None) or []
                 if not choices:
                     continue
                 choice = choices[0]
                 delta = getattr(choice.delta, "content", None) if choice.delta is not None else None
                 if delta:
+                    watchdog.reset()
                     yield delta
                 if choice.finish_reason:
                     finished = True
@@ -175,16 +184,56 @@ class OpenAIBackend:
         except GeneratorExit:
             raise
         except Exception as exc:  # httpx read errors, timeouts mid-stream, malformed JSON chunks
+            if watchdog.fired:
+                raise BackendError(f"模型输出中途中断（{self.timeout:g} 秒内没有新内容，等待超时）") from None
             raise BackendError(f"模型输出中途中断（{_short(exc)}）") from None
         finally:
-            close = getattr(stream, "close", None)
-            if close:
-                try:
-                    close()
-                except Exception:
-                    pass
+            watchdog.cancel()
+            _close_quietly(stream)
+        if watchdog.fired and not finished:
+            raise BackendError(f"模型输出中途中断（{self.timeout:g} 秒内没有新内容，等待超时）")
         if not finished:
             raise BackendError("模型输出不完整：连接在生成结束前断开")
+
+
+def _close_quietly(stream) -> None:
+    close = getattr(stream, "close", None)
+    if close:
+        try:
+            close()
+        except Exception:
+            pass
+
+
+class _Watchdog:
+    """Calls `on_fire` once when `reset()` has not been called for `idle` seconds."""
+
+    def __init__(self, idle: float, on_fire: Callable[[], None]):
+        self.idle = idle
+        self.on_fire = on_fire
+        self.fired = False
+        self._timer: threading.Timer | None = None
+        self._lock = threading.Lock()
+
+    def reset(self) -> None:
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+            if self.fired:
+                return
+            self._timer = threading.Timer(self.idle, self._fire)
+            self._timer.daemon = True
+            self._timer.start()
+
+    def _fire(self) -> None:
+        with self._lock:
+            self.fired = True
+        self.on_fire()
+
+    def cancel(self) -> None:
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
 
 
 def _short(exc: Exception) -> str:
