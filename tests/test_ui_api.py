@@ -377,3 +377,31 @@ def test_logged_in_model_draft_streams_and_key_is_never_shown(auth_server, fake_
     for output in (text, status_html):
         assert SECRET not in output
     assert SECRET not in auth_server.log_text()
+
+
+def test_two_sessions_importing_and_drafting_at_once(server, tmp_path):
+    import threading
+
+    csv_path = tmp_path / "many.csv"
+    lines = ["编号,日期,标题,类别,单位,参与人数"] + [
+        f"cc-{i:03d},2025-{1 + i % 12:02d}-10,并发测试活动{i},培训,并发测试单位,{10 + i}" for i in range(80)]
+    csv_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    a = Client(server.url, verbose=False, download_files=str(tmp_path))
+    b = Client(server.url, verbose=False, download_files=str(tmp_path))
+    results: dict = {}
+
+    def importing():
+        results["import"] = a.predict(handle_file(csv_path), False, api_name="/records_import")[0]
+
+    def drafting():
+        results["drafts"] = [b.predict(ORG, "2025", api_name="/summary_draft")[0] for _ in range(3)]
+
+    threads = [threading.Thread(target=importing), threading.Thread(target=drafting)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert "新增 80 条" in results["import"]
+    assert len({d.split("\n", 1)[1] for d in results["drafts"]}) == 1  # the same draft each time
+    note = a.predict("并发测试单位", "2025", api_name="/summary_overview")[0]
+    assert "80 条活动记录" in note
