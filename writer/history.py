@@ -47,12 +47,29 @@ def _connect(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(path, timeout=10)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA busy_timeout=10000")
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
-    for i, step in enumerate(MIGRATIONS[version:], start=version + 1):
-        with conn:
-            conn.execute(step)
-            conn.execute(f"PRAGMA user_version={i}")
+    if conn.execute("PRAGMA user_version").fetchone()[0] < len(MIGRATIONS):
+        _migrate(conn)
     return conn
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    """Apply the missing steps under a write lock, reading the version again once it is held: two
+    processes or threads opening a new history at once would otherwise both create the table."""
+    level = conn.isolation_level
+    conn.isolation_level = None  # explicit transaction control
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            for step in MIGRATIONS[version:]:
+                conn.execute(step)
+            conn.execute(f"PRAGMA user_version={max(version, len(MIGRATIONS))}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    finally:
+        conn.isolation_level = level
 
 
 def _path(settings: Settings | None) -> Path:
