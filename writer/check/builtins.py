@@ -969,3 +969,100 @@ def grounding(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
         if role == "unmatched" and r.figure.value < min_value and not r.figure.is_percent:
             continue
         yield Hit(r.figure.start, r.figure.end, "", r.values)
+
+
+# ---------------------------------------------------------------------------------- 的/地/得 by part of speech
+_DE_CLAUSE = re.compile(r"[^，。；！？、：:;,!?\n“”‘’（）()《》【】〈〉\s]*的[^，。；！？、：:;,!?\n“”‘’（）()《》【】〈〉\s]+")
+_AABB = re.compile(r"^(.)\1(.)\2$")
+_CLAUSE_END = "，。；！？、,;!?"
+
+
+def _tagger():
+    try:
+        import rjieba
+
+        return rjieba.tag
+    except ImportError:  # pragma: no cover - rjieba is a dependency; jieba is the slow fallback
+        import jieba.posseg as pseg
+
+        return lambda s: [(p.word, p.flag) for p in pseg.cut(s)]
+
+
+@builtin("de_pos")
+def de_pos(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
+    """的 that should be 地 (an adverbial before a verb) or 得 (before a complement), by jieba's POS tags.
+
+    地: a manner word (an adverb, an AABB reduplication, a four-character idiom, an adjective) + 的 + a verb
+        that is plainly used as one: followed by 着/了/过/到, by an object noun, or 的 followed by a
+        preposition phrase (积极的与企业沟通).
+    得: a verb + 的 + a degree complement ending the clause (跑的飞快, 写的遒劲有力, 发展的越来越好).
+    """
+    key = ("de_pos", rule.id)
+    conf = ctx.get(key)
+    if conf is None:
+        p = rule.params
+        conf = ctx[key] = {
+            "tag": _tagger(),
+            "prep": set(p.get("prepositions", ())),
+            "obj_mark": set(p.get("object_position", ())),
+            "head": set(p.get("head_nouns", ())),
+            "deg": tuple(p.get("degree", ())),
+            "adj": set(p.get("adjectives", ())),
+            "not_v1": set(p.get("not_verbs", ())),
+            "verbs": set(p.get("verbs", ())),
+        }
+    text = doc.text
+    if "的" not in text:
+        return
+    tag = conf["tag"]
+    for cm in _DE_CLAUSE.finditer(text):
+        if doc.in_book_title(cm.start()):
+            continue
+        clause = cm.group()
+        toks = tag(clause)
+        offs = []
+        pos = cm.start()
+        for w, _t in toks:
+            offs.append(pos)
+            pos += len(w)
+        n = len(toks)
+        end_char = text[cm.end()] if cm.end() < len(text) else "。"
+        for i in range(1, n - 1):
+            if toks[i][0] != "的":
+                continue
+            pw, pt = toks[i - 1]
+            bw, bt = toks[i - 2] if i >= 2 else ("", "")
+            nw, nt = toks[i + 1]
+            nn, ntag2 = toks[i + 2] if i + 2 < n else ("", "")
+            if pw in conf["adj"]:
+                pt = "a"
+            if nw in conf["verbs"]:
+                nt = "v"
+            # ---- 地
+            aabb = bool(_AABB.match(pw))
+            strict = aabb or pt in ("ad", "z") or (pt == "d" and len(pw) >= 2) or (pt == "i" and len(pw) == 4)
+            loose = strict or (pt == "a" and len(pw) == 2)
+            if loose and bw not in conf["obj_mark"] and bt not in ("m", "q", "uj"):
+                hit = None
+                if nt == "p" and nw in conf["prep"] and i + 2 < n:
+                    hit = "p"
+                elif nn in ("着", "了", "过") and nt in ("v", "vn", "n") or (nn.startswith("到") and nt in ("v", "vn", "n")) \
+                        or (len(nw) >= 3 and nw[-1] in "到着" and nt == "v"):
+                    hit = "aspect"
+                elif nt == "v" and (ntag2 in ("n", "nz", "nr", "ns") or strict and ntag2 == "vn") and nn not in conf["head"] and len(nn) >= 2 \
+                        and (strict or cm.end() - offs[i + 2] > 4):
+                    hit = "object"
+                if hit:
+                    yield Hit(offs[i], offs[i] + 1, "adverbial", {"word": pw, "verb": nw})
+                    continue
+            # ---- 得
+            if pt == "v" and ((len(pw) == 1 and pw not in conf["not_v1"]) or len(pw) == 2) and end_char in _CLAUSE_END:
+                rest = text[offs[i] + 1:cm.end()]
+                if not 2 <= len(rest) <= 6:
+                    continue
+                tail = toks[i + 1:]
+                first_ok = nt in ("a", "ad", "i", "l", "z") or nw in conf["adj"] or rest.startswith(conf["deg"])
+                nouny = any(t in ("m", "r", "n", "nr", "ns", "nz", "vn", "uj", "f", "t") and w not in conf["adj"]
+                            for w, t in tail)
+                if first_ok and not nouny:
+                    yield Hit(offs[i], offs[i] + 1, "complement", {"word": pw, "comp": rest})
