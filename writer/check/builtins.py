@@ -1034,7 +1034,7 @@ def de_pos(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
             bw, bt = toks[i - 2] if i >= 2 else ("", "")
             nw, nt = toks[i + 1]
             nn, ntag2 = toks[i + 2] if i + 2 < n else ("", "")
-            if pw in conf["adj"]:
+            if pw in conf["adj"] and pt not in ("ad", "d", "z", "i"):
                 pt = "a"
             if nw in conf["verbs"]:
                 nt = "v"
