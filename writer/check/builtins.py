@@ -901,7 +901,7 @@ def news_parts(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
     lead = text[ls:le]
     n = _nonspace_len(lead)
     off = len(lead) - len(lead.lstrip(" \t\u3000"))
-    if n > p.get("lead_max", 200):
+    if n > p.get("lead_max", 200) and not is_feature(doc):
         s, e = doc.sentence_at(ls + off)
         yield Hit(ls + off, le, "lead_long", {"length": n, "limit": p.get("lead_max", 200)})
     elif n < p.get("lead_min", 25):
@@ -911,46 +911,134 @@ def news_parts(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
 
 
 _LEAD_SENT = re.compile(r"[^。！？!?]*[。！？!?]+[”’」』）)]*")
+# a byline or dateline opening the lead paragraph: （记者 黄一帆 通讯员 曹 敏）, 本报讯, 江川讯（通讯员 …）
+_LEAD_BYLINE = re.compile(r"[ \t\u3000]*(?:[^，。\n（(]{0,12}讯)?[ \t\u3000]*(?:[（(【〔][^）)】〕\n]{0,40}?(?:记者|通讯员|供稿|摄影|作者)[^）)】〕\n]{0,40}[）)】〕])?[ \t\u3000]*")
+_FEATURE_SUB = re.compile(r"^[ \t\u3000]*(?:——|—|－－|--)\s*(?:记|访|走近|探访|追记|侧记)")
+_SCENE_TIME = re.compile(r"^(?:清晨|凌晨|傍晚|黄昏|深夜|夜幕|午后|拂晓|早上|一大早|每天|每逢|那是|走进|推开|“)")
+
+
+def lead_window(doc: Doc, sentences: int = 1) -> tuple[int, int] | None:
+    """The part of the lead the elements belong in: its first sentence (two when the first is short, or
+    `sentences` = 2), after a byline that opens the paragraph."""
+    if doc.lead is None:
+        return None
+    ls, le = doc.lead
+    m = _LEAD_BYLINE.match(doc.text, ls, le)
+    if m and m.end() > ls and ("讯" in m.group() or re.search(r"记者|通讯员|供稿|摄影|作者", m.group())):
+        ls = m.end()
+    first = _LEAD_SENT.match(doc.text, ls, le)
+    if first and first.end() < le:
+        cut = first.end()
+        if sentences >= 2 or _nonspace_len(doc.text[ls:cut]) < 30:
+            second = _LEAD_SENT.match(doc.text, cut, le)
+            cut = second.end() if second else le
+        le = cut
+    return ls, le
+
+
+def is_feature(doc: Doc) -> bool:
+    """A 通讯 (feature, profile): a 记…/访… subtitle, or a 记者 byline above a lead that opens on a scene
+    with no date. Features may open on a scene; the 5W lead rules are for 消息."""
+    if doc.kind != "news" or doc.lead is None:
+        return False
+    cached = doc.cache.get("feature")
+    if cached is not None:
+        return cached
+    text = doc.text
+    header = [text[s:e] for s, e in doc.paragraphs if e <= doc.lead[0]]
+    result = any(_FEATURE_SUB.match(h) for h in header)
+    if not result:
+        byline = any(len(h.strip()) <= 40 and re.search(r"记者", h) for h in header)
+        ls, le = doc.lead
+        first = _LEAD_SENT.match(text, ls, le)
+        head = text[ls:first.end() if first else le].strip(" \t\u3000")
+        dated = any(d.kind == "date" and d.month is not None for d in doc.dates_in(ls, ls + len(head) + 1))
+        result = byline and not dated and bool(_SCENE_TIME.match(head)) and len(text) >= 400
+    doc.cache["feature"] = result
+    return result
 
 
 @builtin("lead_element")
 def lead_element(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
-    if doc.lead is None:
+    if doc.lead is None or is_feature(doc):
         return
-    key = ("lead_rx", rule.id)
-    if key not in ctx:
-        ctx[key] = re.compile(rule.params["pattern"])
-    ls, le = doc.lead
-    # the elements belong in the lead's first sentence (two when the first is a short one)
-    first = _LEAD_SENT.match(doc.text, ls, le)
-    if first and first.end() < le:
-        cut = first.end()
-        if _nonspace_len(doc.text[ls:cut]) < 30:
-            second = _LEAD_SENT.match(doc.text, cut, le)
-            cut = second.end() if second else le
-        le = cut
+    p = rule.params
+
+    def rx(name: str):
+        k = ("lead_rx", rule.id, name)
+        if k not in ctx:
+            ctx[k] = re.compile(p[name]) if p.get(name) else None
+        return ctx[k]
+
+    window = lead_window(doc, int(p.get("sentences", 1)))
+    ls, le = window
     lead = doc.text[ls:le]
-    ignore = rule.params.get("ignore")
+    if _nonspace_len(lead) < 10:
+        return
     probe = lead
-    if ignore:  # e.g. the place phrase 在图书馆大厅举行 names no organiser
-        ikey = ("lead_ignore", rule.id)
-        if ikey not in ctx:
-            ctx[ikey] = re.compile(ignore)
-        probe = ctx[ikey].sub(lambda m: "\u3000" * len(m.group()), lead)
-    if _nonspace_len(lead) < 10 or ctx[key].search(probe):
+    ignore = rx("ignore")
+    if ignore is not None:  # e.g. the place phrase 在图书馆大厅举行 names no organiser
+        probe = ignore.sub(lambda m: "\u3000" * len(m.group()), lead)
+    found = list(rx("pattern").finditer(probe))
+    weak = rx("weak")
+    if found:
+        if weak is not None and all(weak.fullmatch(m.group()) or weak.search(m.group()) for m in found):
+            # 我院, 在学校: an element given only in a form the reader cannot place
+            m = weak.search(found[0].group())
+            s0 = ls + found[0].start() + m.start()
+            yield Hit(s0, s0 + len(m.group()), "weak", {"word": m.group()})
         return
     off = len(lead) - len(lead.lstrip(" \t\u3000"))
     s, e = doc.sentence_at(ls + off)
-    vague = rule.params.get("vague")
-    if vague:
-        vkey = ("lead_vague", rule.id)
-        if vkey not in ctx:
-            ctx[vkey] = re.compile(vague)
-        m = ctx[vkey].search(lead)
-        if m:  # 近日、日前: a time, but not one a reader can use
-            yield Hit(ls + off, max(e, ls + off + 1), "vague", {"word": m.group()})
+    e = min(max(e, ls + off + 1), le)
+    vague = rx("vague")
+    if vague is not None:
+        m = vague.search(lead)
+        if m:  # 近日、日前: a time, but not one a reader can use — mark the word itself
+            yield Hit(ls + m.start(), ls + m.end(), "vague", {"word": m.group()})
             return
-    yield Hit(ls + off, max(e, ls + off + 1), "", {})
+    yield Hit(ls + off, e, "", {})
+
+
+_LEAD_DATE = re.compile(r"\d{1,2}\s?月\s?\d{1,2}\s?日|[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日|昨天|今天|昨日|今日|日前|近日|近期")
+
+
+_LEAD_TIME_ANY = re.compile(r"\d{1,2}\s?月|[一二三四五六七八九十]{1,2}月|\d{1,2}\s?日|今年|去年|以来|近年|本学期|新学期|寒假|暑假|上午|下午|晚上|当天|当日")
+
+
+@builtin("lead_preamble")
+def lead_preamble(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
+    """A news lead that opens on scenery or a general remark before the news (金秋十月，丹桂飘香。…10月26日，…),
+    or a 消息 with no lead at all: no date in its whole first paragraph, opening on a scene or a quote."""
+    if doc.lead is None or is_feature(doc):
+        return
+    want = rule.params.get("variant")
+    for hit in _lead_preamble(doc):
+        if not want or hit.variant == want:
+            yield hit
+
+
+def _lead_preamble(doc: Doc) -> Iterable[Hit]:
+    text = doc.text
+    window = lead_window(doc, 1)
+    ls, le = doc.lead
+    ws = window[0]
+    first_end = window[1]
+    head = text[ws:first_end]
+    if _LEAD_DATE.search(head):
+        return
+    m = _LEAD_DATE.search(text, first_end, le)
+    if m:
+        # the date comes later in the lead: what precedes it, if it is whole sentences, is a preamble
+        cut = max(text.rfind(c, ws, m.start()) for c in "。！？")
+        if cut > ws and _nonspace_len(text[ws:cut]) >= 8 and not doc.has_figure(ws, cut + 1):
+            yield Hit(ws, cut + 1, "preamble", {})
+        return
+    if _LEAD_TIME_ANY.search(text, ws, le):
+        return
+    stripped = head.lstrip(" \t\u3000")
+    if stripped.startswith("“") or _SCENE_TIME.match(stripped):
+        yield Hit(ws + len(head) - len(stripped), first_end, "scene", {})
 
 
 # ---------------------------------------------------------------------------------- grounding
