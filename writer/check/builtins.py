@@ -145,10 +145,40 @@ def growth_rate(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
         before = text[max(0, f.start - 10):f.start]
         if not _GROWTH_WORD.search(before):
             continue
-        s, _ = doc.sentence_at(f.start)
-        prior = [g for g in doc.figures_in(s, f.start) if not g.is_percent]
+        s, se = doc.sentence_at(f.start)
+        allprior = doc.figures_in(s, f.start)
+        if allprior and allprior[-1].is_percent and not allprior[-1].approx and f.start - allprior[-1].end <= 24 \
+                and f.unit == "%":
+            # a rate that rose: 覆盖率由82.5%提高到88.0%，增长了5.5% / 供养率达到46.5%，较上年提高5.3%
+            pcts = [g for g in allprior if g.is_percent and not g.approx]
+            if len(pcts) >= 2 and pcts[-2].value and _TRANSITION.search(text[pcts[-2].end:pcts[-1].start]):
+                a, b = pcts[-2], pcts[-1]
+                diff = abs(b.value - a.value)
+                rel = diff / a.value * 100
+                if abs(rel - f.value) > _tolerance(f) and abs(diff - f.value) <= _tolerance(f):
+                    yield Hit(f.start, f.end, "points", {"a": fmt(a.value, a.decimals) + "%", "b": fmt(b.value, b.decimals) + "%",
+                                                         "expected": f"{rel:.1f}", "diff": fmt(diff, max(a.decimals, b.decimals))})
+                continue
+            if len(pcts) == 1 and re.search(r"率|占比|比重|比例", text[max(s, pcts[0].start - 12):pcts[0].start]) \
+                    and _PRIOR_PERIOD.search(before):
+                yield Hit(f.start, f.end, "points_only", {"rate": pcts[0].raw})
+                continue
+        prior = [g for g in allprior if not g.is_percent]
         if not prior:
             continue
+        after_base = re.match(r"[，,]\s*(?:上年同期|去年同期|上年|去年|上一年度|上年度|上届|上学期|上期)(?:为|是|有)(?:约|近)?", text[f.end:se])
+        if after_base and len(prior) >= 1:
+            # 时长达到12.6万小时，同比增长18%，上年同期为11.2万小时: the base comes after the rate
+            nxt = [g for g in doc.figures_in(f.end, se) if g.start == f.end + after_base.end()]
+            if nxt and _same_unit(nxt[0], prior[-1]) and not nxt[0].approx and not prior[-1].approx and nxt[0].value:
+                a, b = nxt[0], prior[-1]
+                decline = bool(_DECLINE.search(before))
+                change = (a.value - b.value) if decline else (b.value - a.value)
+                expected = change / a.value * 100
+                if abs(expected - f.value) > _tolerance(f):
+                    yield Hit(f.start, f.end, "", {"a": fmt(a.value, a.decimals), "b": fmt(b.value, b.decimals),
+                                                   "expected": f"{expected:.{max(f.decimals, 1)}f}"})
+                continue
         base = prior[-1]
         pre_base = text[max(s, base.start - 12):base.start]
         if _BASE_BEFORE.search(pre_base) and f.start - base.end <= 12:
@@ -216,6 +246,14 @@ def _same_unit(a: Figure, b: Figure) -> bool:
     return unit_class(a.unit) == unit_class(b.unit)
 
 
+_COUNTERS = {"个", "项"}
+
+
+def _part_unit(g: Figure, t: Figure) -> bool:
+    """A part counted with the total's unit (人 ~ 名; 项目 counted in 个 or 项 alike)."""
+    return _same_unit(g, t) or (g.unit in _COUNTERS and t.unit in _COUNTERS)
+
+
 @builtin("parts_sum")
 def parts_sum(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
     text = doc.text
@@ -237,20 +275,22 @@ def parts_sum(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
             implicit = re.match(r"[，,]?其中", rest) is not None  # 举办活动128场，其中… : a total all the same
             if not implicit and (tm is None or re.search(r"[，。；：]", lead_in[tm.end():])):
                 continue
-            pm = re.search(r"其中|分别为|分别是|包括", rest)
+            pm = re.search(r"其中|分别为|分别是|包括|按[\u4e00-\u9fff]{1,4}分[，,：:]|按[\u4e00-\u9fff]{1,4}划分[，,：:]", rest)
             if not pm or re.search(r"[。；]", rest[:pm.start()]):
                 continue
             part_zone_start = t.end + pm.end()
             stop = re.search(r"[；;。]", text[part_zone_start:e])
             part_zone_end = part_zone_start + stop.start() if stop else e
-            parts = [g for g in figs[i + 1:] if part_zone_start <= g.start and g.end <= part_zone_end and _same_unit(g, t)]
+            parts = [g for g in figs[i + 1:] if part_zone_start <= g.start and g.end <= part_zone_end and _part_unit(g, t)]
             if len(parts) < 2 or t.approx or any(p.approx for p in parts):
                 continue
             total = t.value
             psum = sum(p.value for p in parts)
-            exhaustive = ("分别" in rest or "包括" in rest[:pm.end()]) and tm is not None
-            zone = text[part_zone_start:part_zone_end]
-            open_ended = re.search(r"等|其他|其余|另有|以及", zone) is not None
+            zone = text[part_zone_start:parts[-1].end]
+            last_label = text[parts[-2].end:parts[-1].start]
+            exhaustive = (("分别" in rest or "包括" in rest[:pm.end()]) and tm is not None) or pm.group().startswith("按") \
+                or (re.search(r"其他|其余|其它", last_label) is not None and "等" not in zone)
+            open_ended = re.search(r"等|另有|以及", zone) is not None or (not exhaustive and re.search(r"其他|其余", zone))
             # 其中 a、b、c that fall just short of the total: a slip, not a partial list
             short = (not open_ended and psum < total - 1e-9 and psum >= near * total
                      and (len(parts) >= 3 or total - psum <= 0.1 * total))
@@ -366,7 +406,12 @@ def _table_blocks(doc: Doc) -> Iterable[list[list[tuple[int, int, str]]]]:
         yield block
 
 
+_YEAR_CELL = re.compile(r"^\s*(?:19|20)\d{2}\s*(?:年|年度|学年|届|级)?\s*$")
+
+
 def _cell_value(cell: str) -> tuple[float, bool, int] | None:
+    if _YEAR_CELL.match(cell):
+        return None  # a header of years (项目 2023年 2024年), not data
     m = _CELL_NUM.match(cell)
     if not m:
         return None
