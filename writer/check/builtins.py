@@ -345,7 +345,8 @@ def percent_of_counts(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
         if not re.search(r"占|比例|比重|率", before):
             continue
         s, se = doc.sentence_at(f.start)
-        prior = [g for g in doc.figures_in(s, f.start) if plain(g)]
+        prior = [g for g in doc.figures_in(s, f.start) if not g.is_percent and g.unit not in ("百分点", "个百分点")
+                 and g.approx in ("", "余")]
         if "率" in before:
             prior = [g for g in prior if g.unit not in _NOT_A_BASE]  # 参与率 is no ratio of 8次 to 3次
         bm = re.match(r"[（(]([^（）()\n]{1,30})[）)]", text[f.end:se])
@@ -375,6 +376,14 @@ def percent_of_counts(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
         if whole.value <= 0 or part.value > whole.value:
             continue
         expected = part.value / whole.value * 100
+        if whole.approx or part.approx:
+            # 5400余名 … 1620人，达成率35%: an approximate count gives a range, flag only outside it
+            span = lambda g: (g.value, g.value + (10 ** max(0, len(str(int(g.value))) - 2))) if g.approx == "余" \
+                else (0.9 * g.value, 1.1 * g.value) if g.approx else (g.value, g.value)
+            plo, phi = span(part)
+            wlo, whi = span(whole)
+            if not whi or plo / whi * 100 - _tolerance(f) <= f.value <= phi / max(wlo, 1e-9) * 100 + _tolerance(f):
+                continue
         yield Hit(f.start, f.end, "", {"part": fmt(part.value), "whole": fmt(whole.value),
                                        "expected": f"{expected:.{max(f.decimals, 1)}f}"})
 
@@ -1199,3 +1208,27 @@ def de_pos(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
                             for w, t in tail)
                 if first_ok and not nouny:
                     yield Hit(offs[i], offs[i] + 1, "complement", {"word": pw, "comp": rest})
+
+
+_SPAN_YEARS = re.compile(r"(?:就是|已经|已有|已|整整|至今|长达|坚守了?|工作了?|扎根了?)$")
+
+
+@builtin("years_since")
+def years_since(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
+    """1986年，…一站就是42年 in a text of 2024: the span of years does not match its start and the date."""
+    ref = document_date(doc)
+    if ref is None:
+        return
+    text = doc.text
+    window = int(rule.params.get("window", 120))
+    for f in doc.figures:
+        if f.unit != "年" or f.approx or not f.value or not _SPAN_YEARS.search(text[max(0, f.start - 4):f.start]):
+            continue
+        para_start = doc.line_at(f.start).start
+        starts = [d for d in doc.dates_in(max(para_start, f.start - window), f.start)
+                  if d.kind == "date" and d.year is not None and 1900 < d.year <= ref[0]]
+        if not starts or re.search(r"[以此]后|之后|后来|[到至](?:\d|[一二]〇)", text[starts[-1].end:f.start]):
+            continue
+        expected = ref[0] - starts[-1].year
+        if abs(expected - f.value) > 1:
+            yield Hit(f.start, f.end, "", {"since": str(starts[-1].year), "ref": str(ref[0]), "expected": str(expected)})
