@@ -650,8 +650,9 @@ def build_app() -> gr.Blocks:
                                          height=150)
                         n_photos = UploadFile(elem_id="news-photos", label="活动照片（可多选，JPG / PNG，每张不超过 15 MB）", file_count="multiple",
                                            file_types=[".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp"], height=150)
-                        n_gallery = gr.Gallery(elem_id="news-gallery", label="照片预览（下方显示拍摄日期）", columns=3, height=240,
-                                               interactive=False, object_fit="contain", preview=False)
+                        n_gallery = gr.Gallery(elem_id="news-gallery", label="照片预览（下方显示拍摄日期）", columns=3, height=220,
+                                               interactive=False, object_fit="contain", preview=False,
+                                               fit_columns=False)
                         n_org = gr.Dropdown(elem_id="news-org", label="单位（可选）", choices=ch.orgs, value=ch.default_org,
                                             allow_custom_value=True, info="用来查找本单位过往稿件的写法；也可以直接输入")
                         n_go = gr.Button("生成新闻稿", elem_id="news-go", variant="primary", size="lg")

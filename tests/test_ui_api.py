@@ -111,7 +111,7 @@ def test_news_notes_photos_draft_check_docx(client):
     notes = client.predict(handle_file(CORPUS / "notes" / "01-敬老院慰问.txt"), api_name="/news_notes_file")
     assert "敬老院" in notes
     gallery = client.predict([handle_file(CORPUS / "photos" / "01-敬老院慰问-1.jpg")], api_name="/news_photos")
-    assert "拍摄于 2025-03-05" in gallery[0]["caption"]
+    assert "2025-03-05 拍摄" in gallery[0]["caption"]
 
     photo = handle_file(CORPUS / "photos" / "01-敬老院慰问-1.jpg")
     text, status, similar, _file = client.predict(notes, [photo], ORG, api_name="/news_draft")

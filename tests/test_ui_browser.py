@@ -111,7 +111,7 @@ def test_news_notes_to_draft_check_and_docx(ui, tmp_path):
     notes = (CORPUS / "notes" / "01-敬老院慰问.txt").read_text(encoding="utf-8")
     textarea(page, "news-notes").fill(notes)
     page.locator("#news-photos input[type=file]").set_input_files(str(CORPUS / "photos" / "01-敬老院慰问-1.jpg"))
-    page.locator("#news-gallery").get_by_text("拍摄于 2025-03-05").filter(visible=True).first.wait_for()  # EXIF date under the preview
+    page.locator("#news-gallery").get_by_text("2025-03-05 拍摄").filter(visible=True).first.wait_for()  # EXIF date under the preview
     page.locator("#news-go").click()
     page.locator("#news-status").get_by_text("已保存到历史记录").filter(visible=True).first.wait_for()
     draft = wait_value(page, "news-draft", "福寿敬老院")

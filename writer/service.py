@@ -728,7 +728,8 @@ def photo_label(path: str | Path) -> str:
 
     taken = photo_taken(Path(str(path)))
     name = display_name(path)
-    return f"拍摄于 {taken} · {name}" if taken else f"无拍摄日期 · {name}"
+    del name  # the file list above the preview names the files; the thumbnail caption has room for the date only
+    return f"{taken} 拍摄" if taken else "无拍摄日期"
 
 
 # --------------------------------------------------------------------------------------------------
