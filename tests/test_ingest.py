@@ -180,3 +180,14 @@ def test_pdf_copy_running_headers_removed_and_broken_lines_rejoined():
 def test_repeated_numbered_headings_are_not_debris():
     text = "总结\n一、基本情况\n正文。\n（一）做法\n正文。\n（一）做法\n一、基本情况\n"
     assert strip_debris(text).count("（一）做法") == 2
+
+
+def test_a_document_whose_ingest_was_cut_before_its_source_entry_is_hidden_until_redone(tmp_path):
+    library = open_library()
+    (tmp_path / "a.txt").write_text("标题：河道清洁\n志愿者沿清溪河捡拾垃圾。", encoding="utf-8")
+    library.ingest([tmp_path])
+    doc_id = library.search("清溪河 垃圾")[0].doc_id
+    library.store.sources.delete(ids=[doc_id])  # as if killed between the chunks and the source entry
+    assert library.search("清溪河 垃圾") == []
+    assert len(library.ingest([tmp_path]).added) == 1
+    assert [h.doc_id for h in library.search("清溪河 垃圾")] == [doc_id]

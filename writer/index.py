@@ -11,7 +11,7 @@ import json
 import uuid
 from typing import Any, Iterator
 
-from .embeddings import make_embedder
+from .embeddings import HashingEmbedding, make_embedder
 from .errors import IndexMismatchError, WriterError
 from .models import Chunk, Document, Record
 from .settings import Settings
@@ -20,6 +20,10 @@ DOCUMENTS = "documents"
 SOURCES = "sources"
 RECORDS = "records"
 COLLECTIONS = (DOCUMENTS, SOURCES, RECORDS)
+# Records are pulled by metadata (org, year, date, category), never by meaning: their collection has
+# a small fixed embedder of its own, whatever WRITER_EMBEDDINGS says, and stores no document text
+# (the record itself is in its metadata). That keeps a large import fast and `reindex` away from it.
+RECORD_DIM = 64
 PAGE = 5000
 ID_PAGE = 5000  # ids per get/delete by id: SQLite allows 32766 variables in one statement
 
@@ -80,6 +84,7 @@ class Store:
         self.client = make_client(settings)
         self.embedder = make_embedder(settings)
         self.embedder_name = self.embedder.describe()
+        self.record_embedder = HashingEmbedding(dim=RECORD_DIM)
         try:
             self.collections = {name: self._open(name) for name in COLLECTIONS}
         except IndexMismatchError:
@@ -91,11 +96,13 @@ class Store:
             raise WriterError(f"无法打开资料库（{where}）：{type(exc).__name__}: {exc}") from None
 
     def _open(self, name: str):
+        embedder = self.record_embedder if name == RECORDS else self.embedder
+        embedder_name = embedder.describe()
         try:
             collection = self.client.get_or_create_collection(
                 name,
-                embedding_function=self.embedder,
-                metadata={"embedder": self.embedder_name, "generation": uuid.uuid4().hex},
+                embedding_function=embedder,
+                metadata={"embedder": embedder_name, "generation": uuid.uuid4().hex},
                 configuration={"hnsw": {"space": "cosine"}},
             )
         except ValueError as exc:
@@ -103,12 +110,12 @@ class Store:
                 raise
             collection = self.client.get_collection(name)  # Chroma refuses another function: it was built with one
         built_with = (collection.metadata or {}).get("embedder")
-        if built_with and built_with != self.embedder_name:
+        if built_with and built_with != embedder_name:
             if collection.count() == 0:
                 self.client.delete_collection(name)
                 return self._open(name)
             raise IndexMismatchError(
-                f"资料库是用向量模型“{built_with}”建立的，当前配置为“{self.embedder_name}”。"
+                f"资料库是用向量模型“{built_with}”建立的，当前配置为“{embedder_name}”。"
                 "请运行 writer reindex 用新模型重建索引，或改回原来的 WRITER_EMBEDDINGS"
             )
         return collection
@@ -218,7 +225,7 @@ class Store:
             part = records[start : start + batch]
             self.records.upsert(
                 ids=[r.id for r in part],
-                documents=[_record_text(r) for r in part],
+                embeddings=self.record_embedder([_record_text(r) for r in part]),
                 metadatas=[_record_metadata(r) for r in part],
             )
 

@@ -14,7 +14,7 @@ from typing import Callable
 
 from . import ingest as ingest_mod
 from .errors import InputError, WriterError
-from .index import COLLECTIONS, Store, where_clause
+from .index import DOCUMENTS, SOURCES, Store, where_clause
 from .models import Record, SearchHit
 from .records import ParseResult, load_records, parse_records_file
 from .retrieve import LexicalCache, search
@@ -202,7 +202,7 @@ def reindex(settings: Settings | None = None, progress: Progress | None = None) 
     embedder = make_embedder(settings)
     counts = {}
     existing = {c.name if hasattr(c, "name") else c for c in client.list_collections()}
-    for name in COLLECTIONS:
+    for name in (DOCUMENTS, SOURCES):
         if name not in existing:
             continue
         old = client.get_collection(name)
@@ -220,12 +220,10 @@ def reindex(settings: Settings | None = None, progress: Progress | None = None) 
             if not page["ids"]:
                 break
             texts = page["documents"]
-            if name == "documents":
+            if name == DOCUMENTS:
                 to_embed = [f"{m.get('title', '')}\n{t}" for m, t in zip(page["metadatas"], texts)]
-            elif name == "sources":
-                to_embed = [f"{m.get('title', '')}\n{t[:2000]}" for m, t in zip(page["metadatas"], texts)]
             else:
-                to_embed = texts
+                to_embed = [f"{m.get('title', '')}\n{t[:2000]}" for m, t in zip(page["metadatas"], texts)]
             new.add(ids=page["ids"], documents=texts, metadatas=page["metadatas"], embeddings=embedder(to_embed))
             done += len(page["ids"])
             offset += len(page["ids"])

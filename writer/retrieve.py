@@ -211,4 +211,8 @@ def search(store: Store, lexical: LexicalCache, query: str, k: int = 5, kind: st
         lists.append(_vector_top(store, query, depth, kind, org, year))
     if mode in ("hybrid", "lexical"):
         lists.append(lexical.get().top(query, depth, kind, org, year))
-    return fuse(lists, k)
+    hits = fuse(lists, 2 * k)
+    # Chunks are written before their document's source entry; a document whose ingest was killed
+    # in between has chunks but no entry yet, and is not shown until a re-run completes it.
+    complete = set(store.sources.get(ids=[h.doc_id for h in hits], include=[])["ids"]) if hits else set()
+    return [h for h in hits if h.doc_id in complete][:k]
