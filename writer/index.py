@@ -58,6 +58,19 @@ def _record_text(record: Record) -> str:
     return "\n".join(p for p in (record.title, record.category, record.location, record.summary) if p)
 
 
+def collection_embedder(name: str, settings: Settings):
+    return HashingEmbedding(dim=RECORD_DIM) if name == RECORDS else make_embedder(settings)
+
+
+def embedding_texts(name: str, metadatas: list[dict], documents: list[str | None]) -> list[str]:
+    """What each collection embeds for an item, from what it stores (used again by reindex)."""
+    if name == RECORDS:
+        return [_record_text(Record(**json.loads(m["json"]))) for m in metadatas]
+    if name == SOURCES:
+        return [f"{m.get('title', '')}\n{(d or '')[:2000]}" for m, d in zip(metadatas, documents)]
+    return [f"{m.get('title', '')}\n{d or ''}" for m, d in zip(metadatas, documents)]
+
+
 def where_clause(**filters: Any) -> dict[str, Any] | None:
     """A Chroma `where` from keyword filters; None values are dropped, two or more are joined by $and.
 
@@ -82,9 +95,9 @@ class Store:
     def __init__(self, settings: Settings):
         self.settings = settings
         self.client = make_client(settings)
-        self.embedder = make_embedder(settings)
+        self.embedder = collection_embedder(DOCUMENTS, settings)
         self.embedder_name = self.embedder.describe()
-        self.record_embedder = HashingEmbedding(dim=RECORD_DIM)
+        self.record_embedder = collection_embedder(RECORDS, settings)
         try:
             self.collections = {name: self._open(name) for name in COLLECTIONS}
         except IndexMismatchError:
@@ -167,8 +180,7 @@ class Store:
         self.sources.delete(ids=doc_ids)
         self.documents.delete(where={"doc_id": {"$in": doc_ids}})
         chunks = [chunk for _, part in batch for chunk in part]
-        titles = {document.doc_id: document.title for document, _ in batch}
-        vectors = self.embed([f"{titles[c.doc_id]}\n{c.text}" for c in chunks])
+        vectors = self.embed(embedding_texts(DOCUMENTS, [c.metadata for c in chunks], [c.text for c in chunks]))
         step = self.client.get_max_batch_size()
         for start in range(0, len(chunks), step):
             part = slice(start, start + step)
@@ -178,21 +190,22 @@ class Store:
                 metadatas=[c.metadata for c in chunks[part]],
                 embeddings=vectors[part],
             )
-        documents = [document for document, _ in batch]
+        metadatas = [{
+            "title": d.title,
+            "kind": d.kind,
+            "org": d.org,
+            "year": d.year or 0,
+            "source": d.source,
+            "content_hash": d.content_hash,
+            "chunks": len(part),
+            "chars": len(d.text),
+        } for d, part in batch]
+        originals = [d.original_text for d, _ in batch]
         self.sources.upsert(
             ids=doc_ids,
-            documents=[d.original_text for d in documents],
-            embeddings=self.embed([d.title + "\n" + d.text[:2000] for d in documents]),
-            metadatas=[{
-                "title": d.title,
-                "kind": d.kind,
-                "org": d.org,
-                "year": d.year or 0,
-                "source": d.source,
-                "content_hash": d.content_hash,
-                "chunks": len(part),
-                "chars": len(d.text),
-            } for d, part in batch],
+            documents=originals,
+            embeddings=self.embed(embedding_texts(SOURCES, metadatas, originals)),
+            metadatas=metadatas,
         )
 
     def delete_document(self, doc_id: str, keep_source: bool = False) -> None:
@@ -223,10 +236,11 @@ class Store:
         batch = self.client.get_max_batch_size()
         for start in range(0, len(records), batch):
             part = records[start : start + batch]
+            metadatas = [_record_metadata(r) for r in part]
             self.records.upsert(
                 ids=[r.id for r in part],
-                embeddings=self.record_embedder([_record_text(r) for r in part]),
-                metadatas=[_record_metadata(r) for r in part],
+                embeddings=self.record_embedder(embedding_texts(RECORDS, metadatas, [None] * len(part))),
+                metadatas=metadatas,
             )
 
     def get_records(self, where: dict[str, Any] | None) -> list[Record]:

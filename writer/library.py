@@ -14,7 +14,7 @@ from typing import Callable
 
 from . import ingest as ingest_mod
 from .errors import InputError, WriterError
-from .index import DOCUMENTS, SOURCES, Store, where_clause
+from .index import COLLECTIONS, RECORDS, Store, collection_embedder, embedding_texts, where_clause
 from .models import Record, SearchHit
 from .records import ParseResult, load_records, parse_records_file
 from .retrieve import LexicalCache, search
@@ -199,12 +199,12 @@ def reindex(settings: Settings | None = None, progress: Progress | None = None) 
     from .embeddings import make_embedder
 
     client = make_client(settings)
-    embedder = make_embedder(settings)
     counts = {}
     existing = {c.name if hasattr(c, "name") else c for c in client.list_collections()}
-    for name in (DOCUMENTS, SOURCES):
+    for name in COLLECTIONS:
         if name not in existing:
             continue
+        embedder = collection_embedder(name, settings)
         old = client.get_collection(name)
         tmp_name = f"{name}.reindex"
         if tmp_name in existing:
@@ -214,19 +214,14 @@ def reindex(settings: Settings | None = None, progress: Progress | None = None) 
                                        configuration={"hnsw": {"space": "cosine"}})
         total = old.count()
         done = 0
-        offset = 0
         while True:
-            page = old.get(include=["documents", "metadatas"], limit=1000, offset=offset)
+            page = old.get(include=["documents", "metadatas"], limit=1000, offset=done)
             if not page["ids"]:
                 break
-            texts = page["documents"]
-            if name == DOCUMENTS:
-                to_embed = [f"{m.get('title', '')}\n{t}" for m, t in zip(page["metadatas"], texts)]
-            else:
-                to_embed = [f"{m.get('title', '')}\n{t[:2000]}" for m, t in zip(page["metadatas"], texts)]
-            new.add(ids=page["ids"], documents=texts, metadatas=page["metadatas"], embeddings=embedder(to_embed))
+            texts = embedding_texts(name, page["metadatas"], page["documents"])
+            new.add(ids=page["ids"], documents=page["documents"] if name != RECORDS else None,
+                    metadatas=page["metadatas"], embeddings=embedder(texts))
             done += len(page["ids"])
-            offset += len(page["ids"])
             if progress:
                 progress(done, total, name)
         counts[name] = done

@@ -80,9 +80,9 @@ def render_offline_summary(book: FactBook, org: str, label: str) -> str:
     if book.get("activities"):
         s = f"{label}，{org}共开展各类活动{c('activities')}"
         if book.get("yoy:activities:drop"):
-            s += f"，比上年的{c('prev:activities')}下降{num('yoy:activities:drop')}%"
+            s += f"，比上年的{c('prev:activities')}下降{c('yoy:activities:drop')}"
         elif book.get("yoy:activities:growth"):
-            s += f"，比上年的{c('prev:activities')}增长{num('yoy:activities:growth')}%"
+            s += f"，比上年的{c('prev:activities')}增长{c('yoy:activities:growth')}"
         if book.get("participants"):
             s += f"，参与{c('participants')}"
         basics.append(s + "。")
@@ -204,7 +204,7 @@ def _problem_items(book: FactBook) -> list[tuple[str, str, str]]:
         bits = []
         for p in ps:
             planned, actual, rate = p.keys
-            bits.append(f"{q(p.subject)}计划{c(planned)}，实际{c(actual)}，完成率{num(rate)}%")
+            bits.append(f"{q(p.subject)}计划{c(planned)}，实际{c(actual)}，完成率{c(rate)}")
         cats = _join(list(dict.fromkeys(p.category for p in ps)))
         items.append(("部分活动未达到计划规模。", "；".join(bits) + "。",
                       f"提高活动组织实效。{cats}等活动提前发布招募信息、做好报名动员和过程跟踪，"
@@ -217,7 +217,7 @@ def _problem_items(book: FactBook) -> list[tuple[str, str, str]]:
             lead = f"与上年同名的{c('recur:count')}例行活动中，{c('recur:fewer')}参与人数少于上年，"
         for p in ps:
             now, prev, drop = p.keys
-            bits.append(f"{q(p.subject)}参与{c(now)}，比上年的{c(prev)}下降{num(drop)}%")
+            bits.append(f"{q(p.subject)}参与{c(now)}，比上年的{c(prev)}下降{c(drop)}")
         targets = "，".join(f"{q(p.subject)}不少于{c(p.keys[1])}" for p in ps)
         items.append(("部分例行活动参与人数下降。", lead + "其中" + "；".join(bits) + "。",
                       f"提升活动吸引力。改进活动形式，提前发布通知、加强宣传动员，使例行活动参与人数恢复到上年水平，"
@@ -230,11 +230,11 @@ def _problem_items(book: FactBook) -> list[tuple[str, str, str]]:
             if is_stock_metric(name):
                 start, end, dec = p.keys
                 bits.append(f"{name}由{_point_of(book.by_key[start].name)}的{c(start)}"
-                            f"降至{_point_of(book.by_key[end].name)}的{c(end)}，下降{num(dec)}%")
+                            f"降至{_point_of(book.by_key[end].name)}的{c(end)}，下降{c(dec)}")
                 plans.append(f"{name}在明年年末恢复到{c(start)}以上")
             else:
                 h1, h2, dec = p.keys
-                bits.append(f"下半年{name}{c(h2)}，比上半年的{c(h1)}下降{num(dec)}%")
+                bits.append(f"下半年{name}{c(h2)}，比上半年的{c(h1)}下降{c(dec)}")
                 plans.append(f"今后每半年{name}不低于今年上半年{name}{c(h1)}")
         items.append(("部分平台指标出现下滑。", "；".join(bits) + "。",
                       f"扭转平台指标下滑势头。分析下滑原因，优化内容选题和发布节奏，力争{_join(plans, '，')}。"))

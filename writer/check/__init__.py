@@ -86,6 +86,10 @@ def _suppressed(doc: Doc, rule: Rule, start: int, end: int) -> bool:
             clause = max(doc.text.rfind(p, s, start) for p in "，；：") + 1
             if doc.has_figure(max(clause, s), e):
                 return True
+        if cond == "count-in-clause-or-after":
+            clause = max(doc.text.rfind(p, s, start) for p in "，；：") + 1
+            if any(not f.is_percent for f in doc.figures_in(max(clause, s), e)):
+                return True
         if cond == "specific-in-clause-or-after":
             clause = max(doc.text.rfind(p, s, start) for p in "，；：") + 1
             if doc.has_specific(max(clause, s), e):

@@ -101,13 +101,20 @@ def percent_without_base(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
         bases = [g for g in doc.figures_in(s, e) if not g.is_percent]
         if "率" in doc.text[max(s, f.start - 8):f.start]:
             bases = [g for g in bases if g.unit not in _NOT_A_BASE]  # 参与率95% is no rate of 8次活动
-        if len(bases) >= needed:
+        def enough(figs: list[Figure]) -> bool:
+            if needed < 2:
+                return len(figs) >= needed
+            # a growth rate needs a start and an end of one kind (40名 beside 8节课 is no base for 增长40%)
+            units = [unit_class(g.unit) for g in figs if g.unit not in _NOT_A_BASE or not g.unit]
+            return len(units) != len(set(units)) or len(figs) >= 2 and not all(g.unit for g in figs)
+
+        if enough(bases):
             continue
         # the previous sentence of the same paragraph may give the base
         line = doc.line_at(f.start)
         if s > line.start and _CONTINUES.match(doc.text, s):
             ps, pe = doc.sentence_at(s - 1)
-            if ps >= line.start and sum(1 for g in doc.figures_in(ps, pe) if not g.is_percent) >= needed:
+            if ps >= line.start and enough(bases + [g for g in doc.figures_in(ps, pe) if not g.is_percent]):
                 continue
         yield Hit(f.start, f.end)
 

@@ -24,7 +24,8 @@ RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 SEVERITIES = ("error", "warning", "info")
 TYPES = ("phrases", "substitution", "pattern", "builtin")
 CONDITIONS = ("figure-in-sentence", "specific-in-sentence", "date-in-sentence", "in-book-title", "in-speech",
-              "figure-in-clause-or-after", "specific-in-clause-or-after", "change-in-sentence")
+              "figure-in-clause-or-after", "specific-in-clause-or-after", "change-in-sentence",
+              "count-in-clause-or-after")
 
 
 class RuleError(WriterError):
