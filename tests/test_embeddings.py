@@ -88,3 +88,17 @@ def test_switching_embedder_needs_reindex_and_reindex_works(tmp_path, monkeypatc
     assert _EmbeddingsHandler.calls > 0
     stats_out = (main(["stats"]), capsys.readouterr().out)[1]
     assert "sk-test-secret" not in stats_out
+
+
+def test_an_interrupted_reindex_is_recovered_not_lost(tmp_path):
+    from writer.library import reindex
+
+    (tmp_path / "a.txt").write_text("标题：社区义诊\n明德社区开展义诊活动。", encoding="utf-8")
+    library = open_library()
+    library.ingest([tmp_path])
+    client = library.store.client
+    # stopped after the old collection was dropped, before the new one was renamed
+    client.get_collection("documents").modify(name="documents.reindex")
+    close_libraries()
+    assert reindex(get_settings())["documents"] == 1
+    assert [h.title for h in open_library().search("义诊")] == ["社区义诊"]

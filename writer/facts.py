@@ -175,11 +175,6 @@ class FactBook:
         fact = self.by_key[key]
         return f"{fmt(fact.value)}{fact.unit}[{fact.id}]"
 
-    def num(self, key: str) -> str:
-        """The bare value with its citation marker, e.g. "101.8[F9]" (for "增长101.8%")."""
-        fact = self.by_key[key]
-        return f"{fmt(fact.value)}[{fact.id}]"
-
     def value(self, key: str, default=None):
         fact = self.by_key.get(key)
         return default if fact is None else fact.value

@@ -196,17 +196,20 @@ def reindex(settings: Settings | None = None, progress: Progress | None = None) 
     """
     settings = settings or get_settings()
     from .index import make_client
-    from .embeddings import make_embedder
 
     client = make_client(settings)
     counts = {}
     existing = {c.name if hasattr(c, "name") else c for c in client.list_collections()}
     for name in COLLECTIONS:
+        tmp_name = f"{name}.reindex"
+        if name not in existing and tmp_name in existing:
+            # a previous reindex was stopped between dropping the old collection and renaming the new one
+            client.get_collection(tmp_name).modify(name=name)
+            existing = (existing - {tmp_name}) | {name}
         if name not in existing:
             continue
         embedder = collection_embedder(name, settings)
         old = client.get_collection(name)
-        tmp_name = f"{name}.reindex"
         if tmp_name in existing:
             client.delete_collection(tmp_name)
         new = client.create_collection(tmp_name, embedding_function=embedder,

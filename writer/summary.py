@@ -72,7 +72,7 @@ def _join(items: list[str], sep: str = "、") -> str:
 def render_offline_summary(book: FactBook, org: str, label: str) -> str:
     """The four-part summary, every figure followed by its [F] marker; 【待补充：…】 where a person must add."""
     out: list[str] = [f"标题：{org}{label}工作总结", ""]
-    c, num = book.cite, book.num
+    c = book.cite
 
     # 一、基本情况 ------------------------------------------------------------------------------
     out.append(PARTS[0])
@@ -166,7 +166,7 @@ def _record_date(book: FactBook, rid: str) -> str:
 
 
 def _platform_lines(book: FactBook) -> list[str]:
-    c, num = book.cite, book.num
+    c = book.cite
     lines = []
     for name in book.platform_metrics:
         if is_stock_metric(name):
@@ -176,10 +176,10 @@ def _platform_lines(book: FactBook) -> list[str]:
             when0, when1 = _point_of(start.name), _point_of(end.name)
             if book.get(f"metric:{name}:decline"):
                 lines.append(f"{name}由{when0}的{c(f'metric:{name}:start')}降至{when1}的{c(f'metric:{name}:end')}，"
-                             f"下降{num(f'metric:{name}:decline')}%")
+                             f"下降{c(f'metric:{name}:decline')}")
             elif book.get(f"metric:{name}:growth"):
                 lines.append(f"{name}由{when0}的{c(f'metric:{name}:start')}增至{when1}的{c(f'metric:{name}:end')}，"
-                             f"净增{c(f'metric:{name}:change')}，增长{num(f'metric:{name}:growth')}%")
+                             f"净增{c(f'metric:{name}:change')}，增长{c(f'metric:{name}:growth')}")
             else:
                 lines.append(f"{when1}{name}{c(f'metric:{name}:end')}")
         elif book.get(f"metric:{name}:total"):
@@ -194,7 +194,7 @@ def _point_of(fact_name: str) -> str:
 
 def _problem_items(book: FactBook) -> list[tuple[str, str, str]]:
     """(heading, body, plan) per kind of problem, each stating the figures from the records."""
-    c, num = book.cite, book.num
+    c = book.cite
     items = []
     by_kind: dict[str, list] = {}
     for p in book.problems:
