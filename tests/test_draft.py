@@ -261,3 +261,10 @@ def test_model_news_prompt_quotes_the_notes_as_material(corpus_dir):
     assert [s.heading for s in draft.sections][:2] == ["导语", "正文"]
     md = draft_markdown(draft)
     assert "田径运动会举行" in md
+
+
+def test_model_markdown_is_dropped_but_underscore_blanks_are_kept():
+    from writer.draft import clean_model_text
+
+    text = clean_model_text("## 一、基本情况\n**全年**开展活动36项，日期：____，编号a__b。")
+    assert text == "一、基本情况\n全年开展活动36项，日期：____，编号a__b。"

@@ -143,11 +143,15 @@ def strip_citations(text: str, facts_by_id: dict[str, Fact], section: int = 0,
     return "".join(out), citations, unknown
 
 
-_MD = re.compile(r"\*\*|__|^#+\s*", re.MULTILINE)
+_MD_HEADING = re.compile(r"^#+\s*", re.MULTILINE)
+_MD_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
 
 
 def clean_model_text(text: str) -> str:
-    return _MD.sub("", text).replace("\r\n", "\n").strip()
+    """Drop the Markdown a model adds (headings' #, **bold**). Underscores are left alone: a blank
+    like ____ is a placeholder the checker should see."""
+    text = _MD_BOLD.sub(r"\1", _MD_HEADING.sub("", text))
+    return text.replace("\r\n", "\n").strip()
 
 
 def assemble(kind: str, title: str, raw_sections: list[tuple[str, str]], facts: list[Fact],
