@@ -510,7 +510,6 @@ def extract_notes(text: str) -> NoteFacts:
     section, section_kind, block = "", "", None
     role_for: int | None = None
     started = False
-    pending: list[tuple[str, str]] = []  # quotes without a resolved speaker, resolved after the names are known
 
     def new_block(kind_: str, heading: str = "", count: str = "", source: str = "") -> Block:
         b = Block(kind_, heading, count=count, source=source)
@@ -540,7 +539,7 @@ def extract_notes(text: str) -> NoteFacts:
         if role_for is not None and not bullet:
             role_for = None
         # a section heading: 分了4个组： / 数字（体育教学部给的）： / 会后：
-        sec = re.match(rf"^\s*([^\s：:“”（(]{{1,14}})\s*(?:[（(]([^）)]*)[）)])?\s*[：:]\s*$", s)
+        sec = re.match(r"^\s*([^\s：:“”（(]{1,14})\s*(?:[（(]([^）)]*)[）)])?\s*[：:]\s*$", s)
         if sec:
             section = sec.group(1)
             src = ""
@@ -1052,7 +1051,6 @@ def _roles_sentence(nf: NoteFacts, kind_noun: str) -> str:
 
 
 def _groups_paragraph(b: Block, nf: NoteFacts) -> str:
-    data = phrasing()
     names, descs = [], []
     for item in b.items:
         if "\x01" not in item:
