@@ -23,7 +23,6 @@ import re
 import sys
 import time
 import uuid
-from pathlib import Path
 
 import writer  # noqa: F401  (offline switches before gradio is imported)
 from writer.settings import get_settings
@@ -635,7 +634,7 @@ def build_app() -> gr.Blocks:
     with gr.Blocks(title="笔杆 Writer · 宣传写作助手", delete_cache=(3600, 7 * 86400)) as demo:
         gr.HTML('<div class="bg-header"><h1>笔杆 Writer · 宣传写作助手</h1>'
                 '<p>写新闻稿、起草年度工作总结、审核稿件。所有数字都来自活动记录，可以追溯来源。</p></div>')
-        startup = gr.HTML(sv.message_html(STARTUP["note"], "info") if STARTUP["note"] else "")
+        gr.HTML(sv.message_html(STARTUP["note"], "info") if STARTUP["note"] else "")
 
         with gr.Tabs():
             # ---------------------------------------------------------------- 新闻稿

@@ -40,7 +40,7 @@ def generate_records(n: int, year: int = 2025, seed: int = 7):
                           title=f"{year}年{m}月新媒体平台数据", category="平台运营", org=ORG,
                           metrics={"微信公众号粉丝数": fans[0], "微博粉丝数": fans[1], "抖音粉丝数": fans[2],
                                    "推文篇数": rnd.randint(8, 30), "阅读量": rnd.randint(12000, 60000)},
-                          summary=f"本月发布推文若干篇，截至月末各平台粉丝数见指标。"))
+                          summary="本月发布推文若干篇，截至月末各平台粉丝数见指标。"))
     for i in range(n - 12):
         c = rnd.choice(cats)
         metrics = {"志愿服务": {"服务时长": rnd.randint(40, 900)}, "培训": {"培训人数": rnd.randint(20, 300)},

@@ -5,7 +5,6 @@ fallback to the offline draft when the endpoint fails)."""
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest

@@ -7,8 +7,6 @@ has to change; pytest-playwright's own fixtures are not used.
 
 from __future__ import annotations
 
-import re
-import shutil
 import zipfile
 from pathlib import Path
 
