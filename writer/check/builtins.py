@@ -1115,9 +1115,9 @@ def grounding(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
     for r in results:
         if r.role != role:
             continue
-        if role == "unmatched" and r.figure.value < min_value and not r.figure.is_percent:
+        if r.figure is not None and role.startswith("unmatched") and r.figure.value < min_value and not r.figure.is_percent:
             continue
-        yield Hit(r.figure.start, r.figure.end, "", r.values)
+        yield Hit(r.start, r.end, "", r.values)
 
 
 # ---------------------------------------------------------------------------------- 的/地/得 by part of speech

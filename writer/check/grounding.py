@@ -24,13 +24,23 @@ class Known:
     unit: str
     sources: list[str]
     percent: bool = False
+    metric: bool = False  # a record's own named metric (its stem may name it in prose)
 
 
 @dataclass
 class GroundResult:
-    figure: Figure
-    role: str  # grounded | contradiction | unmatched
+    figure: Figure | None
+    role: str  # grounded | contradiction | unmatched | unmatched_weak
     values: dict[str, Any] = field(default_factory=dict)
+    span: tuple[int, int] | None = None  # for a date or a place (no figure)
+
+    @property
+    def start(self) -> int:
+        return self.span[0] if self.span else self.figure.start
+
+    @property
+    def end(self) -> int:
+        return self.span[1] if self.span else self.figure.end
 
 
 # durations and ages are not activity measures: not reported as unsupported unless a record names them
@@ -39,14 +49,78 @@ _SUFFIXES = ("总人数", "总数", "人数", "次数", "数量", "总量", "总
 _CLAUSE_BREAK = re.compile(r"[，。；：！？\n、]")
 
 
-def _keys(name: str) -> list[str]:
+# verbs and nouns too general to name a metric on their own (服务老人 is named by 老人, not by 服务)
+_GENERIC = {"发放", "开展", "组织", "举办", "参加", "参与", "服务", "活动", "提供", "完成", "人数", "数量", "累计",
+            "新建", "现场", "达成", "表彰", "培训", "志愿", "建设", "举行", "实施", "全年", "工作", "人次", "全市",
+            "全校", "合计", "总计"}
+
+
+def _keys(name: str, metric: bool = False) -> list[str]:
     name = name.strip()
     keys = [name] if len(name) >= 2 else []
+    stem = name
     for suf in _SUFFIXES:
         if name.endswith(suf) and len(name) - len(suf) >= 2:
-            keys.append(name[: -len(suf)])
+            stem = name[: -len(suf)]
+            keys.append(stem)
             break
+    if metric and len(stem) >= 4:  # 义诊居民 ~ “义诊服务300人次”, 发放药包 ~ “发放防暑药包500份”
+        # the verb names it (义诊居民 ~ 义诊); the object only when the verb is a general one (服务老人 ~ 老人)
+        keys.append(stem[:2] if stem[:2] not in _GENERIC else stem[-2:])
+        keys = [k for k in keys if k not in _GENERIC]
     return keys
+
+
+def _in_context(key: str, context: str) -> bool:
+    """The key in the context, or its characters in order within a short stretch (赠书 ~ 赠送了新书)."""
+    if key in context:
+        return True
+    if len(key) != 2:
+        return False
+    i = context.find(key[0])
+    while i >= 0:
+        j = context.find(key[1], i + 1)
+        if 0 < j - i <= 4:
+            return True
+        i = context.find(key[0], i + 1)
+    return False
+
+
+_QUOTED = re.compile(r"“([^”\n]{2,16})”")
+
+
+def relevant_records(doc: Doc, records: list[Record]) -> list[Record]:
+    """The records this document can be checked against: those of its own organisation (named in its title
+    or opening) or of an event it names (“春风送岗”). Another organisation's records say nothing about it."""
+    text = doc.text
+    head = text[:300]
+    if doc.title:
+        head = text[doc.title[0]:doc.title[1]] + "\n" + head
+    out = []
+    for r in records:
+        names = [n for n in (r.organizer, r.org) if n and len(n) >= 3]
+        if any(n in head for n in names):
+            out.append(r)
+            continue
+        quoted = _QUOTED.findall(r.title or "")
+        if r.title and r.title in text or any(q in text for q in quoted if len(q) >= 3):
+            out.append(r)
+    return out
+
+
+def primary_record(doc: Doc, records: list[Record]) -> Record | None:
+    """For a news story: the record of the event it reports, named in its headline or lead."""
+    if doc.kind != "news" or doc.lead is None:
+        return None
+    text = doc.text
+    head = (text[doc.title[0]:doc.title[1]] if doc.title else "") + text[doc.lead[0]:doc.lead[1]]
+    best = None
+    for r in records:
+        quoted = [q for q in _QUOTED.findall(r.title or "") if len(q) >= 2]
+        score = sum(2 for q in quoted if q in head) + (3 if r.title and r.title in head else 0)
+        if score and (best is None or score > best[0]):
+            best = (score, r)
+    return best[1] if best else None
 
 
 def knowns(records: list[Record], facts: list[Fact]) -> list[Known]:
@@ -59,7 +133,7 @@ def knowns(records: list[Record], facts: list[Fact]) -> list[Known]:
                 v = float(value)
             except (TypeError, ValueError):
                 continue
-            out.append(Known(name, v, "", [r.id], percent=name.endswith(("率", "比", "占比", "比例"))))
+            out.append(Known(name, v, "", [r.id], percent=name.endswith(("率", "比", "占比", "比例")), metric=True))
     for r in records:
         text = f"{r.title}。{r.summary}"
         for fig in extract_figures(text):
@@ -84,7 +158,10 @@ def matches(fig: Figure, k: Known) -> bool:
         candidates = [target]
     for t in candidates:
         if fig.approx == "余":
-            mag = 10 ** max(0, len(str(int(v))) - 1) if fig.multiplier == 1 else fig.multiplier
+            # 1800余 is 1800–1899, 300余 is 300–399, 1.8万余 is 18,000–18,999: the written precision
+            n = int(round(v))
+            zeros = len(str(n)) - len(str(n).rstrip("0")) if n else 0
+            mag = max(10 ** zeros, fig.multiplier if fig.decimals == 0 else fig.step, 1)
             if v <= t < v + max(mag, fig.step):
                 return True
             continue
@@ -104,15 +181,27 @@ def matches(fig: Figure, k: Known) -> bool:
     return False
 
 
+_CUMULATIVE = re.compile(r"累计|共计|总计|全年|今年以来|年以来")
+_COUNT_UNITS = {"人", "名", "位", "人次", "场", "次", "场次", "项", "个", "家", "份", "篇", "期", "册", "支", "所", "件"}
+
+
 def ground(doc: Doc, records: list[Record], facts: list[Fact]) -> list[GroundResult]:
     if not records and not facts:
         return []
+    records = relevant_records(doc, records)
+    if not records:
+        return []  # nothing on record for this organisation or event: no basis to judge its figures
+    ids = {r.id for r in records}
+    facts = [f for f in facts if not f.records or set(f.records) & ids]
     ks = knowns(records, facts)
-    keyed = [(key, k) for k in ks if k.name for key in _keys(k.name)]
+    keyed = [(key, k) for k in ks if k.name for key in _keys(k.name, k.metric)]
     # record titles name the participants of that activity
     titles = [(r.title, r) for r in records if r.title and len(r.title) >= 4]
     text = doc.text
     results = []
+    primary = primary_record(doc, records)
+    if primary is not None:
+        results += _event_facts(doc, primary)
     for fig in doc.figures:
         if fig.unit in ("百分点", "个百分点", "倍"):
             continue
@@ -122,7 +211,9 @@ def ground(doc: Doc, records: list[Record], facts: list[Fact]) -> list[GroundRes
         while clause_start > floor and not _CLAUSE_BREAK.match(text[clause_start - 1]):
             clause_start -= 1
         clause = text[clause_start:fig.start]
-        named = [k for key, k in keyed if key in clause and k.percent == fig.is_percent]
+        after = _CLAUSE_BREAK.split(text[fig.end:fig.end + 4], 1)[0]
+        context = clause + "|" + after
+        named = [k for key, k in keyed if _in_context(key, context) and k.percent == fig.is_percent]
         if not named and fig.unit and not fig.is_percent:
             # 推送篇数 ~ “推送图文450篇”, 宣讲场次 ~ “理论宣讲开展30场”: the name is a stem plus the unit
             for k in ks:
@@ -136,14 +227,23 @@ def ground(doc: Doc, records: list[Record], facts: list[Fact]) -> list[GroundRes
             s, e = doc.sentence_at(fig.start)
             sentence = text[s:e]
             for title, r in titles:
-                if title in sentence and r.participants is not None:
+                quoted = [q for q in _QUOTED.findall(title) if len(q) >= 3]
+                if (title in sentence or any(q in sentence for q in quoted)) and r.participants is not None \
+                        and "其中" not in clause:
                     named.append(Known(f"“{title}”参与人数", float(r.participants), "人", [r.id]))
-        named = [k for k in named if _compatible(fig, k)]
+        named = [k for k in named if _compatible(fig, k) and _same_kind(fig, k)]
+        if named and ("其中" in clause or _CUMULATIVE.search(text, doc.sentence_at(fig.start)[0], fig.start)
+                      and not any(key == k.name for key, k in keyed if key in clause)):
+            # a part of a recorded total (其中技能类岗位…), or a running total over many events (累计…提供岗位4.6万个)
+            # against one event's metric: not like with like
+            results.append(GroundResult(fig, "unmatched_weak"))
+            continue
         if named:
             if any(matches(fig, k) for k in named):
                 results.append(GroundResult(fig, "grounded"))
                 continue
-            if any(matches(fig, k) and _compatible(fig, k) and k.value >= 10 for k in ks):
+            if any(matches(fig, k) and _compatible(fig, k) and _same_kind(fig, k) and k.value >= 10 and k.name
+                   and not re.search(r"总|合计|累计", k.name) for k in ks):
                 # the clause's words pointed at another figure of the records, but this very value is
                 # recorded too (活动场次 97 beside 志愿服务活动次数): not a contradiction
                 results.append(GroundResult(fig, "grounded"))
@@ -156,9 +256,88 @@ def ground(doc: Doc, records: list[Record], facts: list[Fact]) -> list[GroundRes
         if any(matches(fig, k) for k in ks) or fig.unit in _NOT_MEASURES or fig.approx == "超" \
                 or (fig.is_percent and _derived(doc, fig)):
             results.append(GroundResult(fig, "grounded"))
-        else:
+        elif not fig.is_percent and fig.unit and any(
+                k.name.endswith((fig.unit + "数", fig.unit + "次")) for k in ks if k.name and k.metric) \
+                or any(len(key) >= 3 and key in text[slice(*doc.sentence_at(fig.start))] for key, _k in keyed):
+            # the records measure this kind of thing (推送篇数 ~ “只有7篇”; the sentence names a metric): unsupported
             results.append(GroundResult(fig, "unmatched"))
+        elif fig.unit in _COUNT_UNITS and fig.value >= 10 and not doc.in_heading(fig.start):
+            # no record measures what this clause talks about: a note, not a warning
+            results.append(GroundResult(fig, "unmatched_weak"))
     return results
+
+
+_PLACE_RE = re.compile(r"(?:在|于|来到|走进|赴|前往)(?P<p>[^，。；、\n“”全]{1,18}?(?:广场|中心|馆|厅|室|操场|场|楼|园|校区|礼堂|会场|基地|小学|中学|大学|学校|学院|社区|村|公园|剧院|站|所|街道))(?=举行|举办|召开|开展|进行|开幕|启动|落幕|闭幕|，|。)")
+_PARTICIPANTS_RE = re.compile(r"(?:余|多)?(?:名|人|位)?(?:师生|学生|居民|市民|群众|志愿者|代表|教职工|团员|党员|选手|嘉宾|老人|青年|家长)?(?:参加|参与|出席|参赛|到场|齐聚)")
+
+
+def _bigrams(s: str) -> set[str]:
+    return {s[i:i + 2] for i in range(len(s) - 1)}
+
+
+def _event_facts(doc: Doc, r: Record) -> list[GroundResult]:
+    """The lead of a story about a recorded event against that record: its date, place and turnout."""
+    text = doc.text
+    ls, le = doc.lead
+    src = r.id
+    out: list[GroundResult] = []
+    try:
+        year, month, day = (int(x) for x in r.date[:10].split("-"))
+    except ValueError:
+        year = month = day = None
+    if month is not None:
+        for d in doc.dates_in(ls, le):
+            if d.kind != "date" or d.month is None or d.day is None:
+                continue
+            if (d.year in (None, year)) and (d.month, d.day) != (month, day):
+                out.append(GroundResult(None, "contradiction", {
+                    "name": "活动日期", "expected": f"{year}年{month}月{day}日", "sources": src}, (d.start, d.end)))
+            break
+    if r.location:
+        m = _PLACE_RE.search(text, ls, le)
+        if m:
+            place = m.group("p").strip()
+            loc = r.location
+            grams = _bigrams(place)
+            if len(place) >= 3 and place not in loc and loc not in place and grams and \
+                    len(grams & _bigrams(loc)) / len(grams) < 0.5 and not re.search(r"[市县区省镇乡村]$", place):
+                out.append(GroundResult(None, "contradiction", {
+                    "name": "活动地点", "expected": loc, "sources": src}, m.span("p")))
+    if r.participants:
+        for fig in doc.figures_in(ls, le):
+            if fig.unit in ("人", "名", "位", "人次") and _PARTICIPANTS_RE.match(text, fig.end, fig.end + 10):
+                k = Known("参与人数", float(r.participants), "人", [src])
+                if not matches(fig, k):
+                    out.append(GroundResult(None, "contradiction", {
+                        "name": "参与人数", "expected": _fmt(k.value, False), "sources": src}, (fig.start, fig.end)))
+                break
+    return out
+
+
+_PEOPLE_UNITS = {"人", "名", "位", "人次"}
+_MONEY_UNITS = {"元", "万元", "亿元", "千元", "元钱"}
+_PEOPLE_NAME = re.compile(r"人|员|者|生|师|老人|居民|代表|群众|对象|意向|嘉宾|教师|青年|儿童|家庭|户")
+_MONEY_NAME = re.compile(r"资金|金额|经费|元|投入|补贴|收入|款|费")
+
+
+def _same_kind(fig: Figure, k: Known) -> bool:
+    """Like with like: people against a count of people, money against money, never a duration, an
+    ordinal-ish 三名 (前三名) or a count of 1 against an activity measure."""
+    if k.value < 2 and not k.percent:
+        return False
+    if not fig.unit and not fig.is_percent:
+        return False
+    if fig.unit in _NOT_MEASURES and fig.unit not in (k.unit or "") and "时" not in k.name:
+        return False
+    if not k.name or k.unit:
+        return True
+    if fig.unit in _PEOPLE_UNITS and not _PEOPLE_NAME.search(k.name):
+        return False
+    if fig.unit in _MONEY_UNITS and not _MONEY_NAME.search(k.name):
+        return False
+    if fig.unit and fig.unit not in _PEOPLE_UNITS and k.name.endswith(("人数", "人次")):
+        return False
+    return True
 
 
 _UNIT_GROUPS = {"人": "人", "名": "人", "位": "人", "人次": "人", "场": "次", "次": "次", "项": "次", "期": "次",
