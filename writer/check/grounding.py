@@ -98,7 +98,7 @@ def relevant_records(doc: Doc, records: list[Record]) -> list[Record]:
         head = text[doc.title[0]:doc.title[1]] + "\n" + head
     out = []
     for r in records:
-        names = [n for n in (r.organizer, r.org) if n and len(n) >= 3]
+        names = [n for n in (r.organizer, r.org) if n and len(n) >= 2]
         if any(n in head for n in names):
             out.append(r)
             continue
@@ -195,6 +195,8 @@ def ground(doc: Doc, records: list[Record], facts: list[Fact]) -> list[GroundRes
     facts = [f for f in facts if not f.records or set(f.records) & ids]
     ks = knowns(records, facts)
     keyed = [(key, k) for k in ks if k.name for key in _keys(k.name, k.metric)]
+    # keys cut from a metric's name (义诊 from 义诊居民) are weaker evidence than the name or its stem
+    derived = {(key, id(k)) for key, k in keyed if len(key) == 2 and key not in _keys(k.name)}
     # record titles name the participants of that activity
     titles = [(r.title, r) for r in records if r.title and len(r.title) >= 4]
     text = doc.text
@@ -213,14 +215,18 @@ def ground(doc: Doc, records: list[Record], facts: list[Fact]) -> list[GroundRes
         clause = text[clause_start:fig.start]
         after = _CLAUSE_BREAK.split(text[fig.end:fig.end + 4], 1)[0]
         context = clause + "|" + after
-        named = [k for key, k in keyed if _in_context(key, context) and k.percent == fig.is_percent]
-        if not named and fig.unit and not fig.is_percent:
+        hits = [(key, k) for key, k in keyed if _in_context(key, context) and k.percent == fig.is_percent]
+        named = [k for _key, k in hits]
+        weakly = bool(hits) and all((key, id(k)) in derived for key, k in hits)
+        if (not named or weakly) and fig.unit and not fig.is_percent:
             # 推送篇数 ~ “推送图文450篇”, 宣讲场次 ~ “理论宣讲开展30场”: the name is a stem plus the unit
             for k in ks:
                 if not k.name or k.percent:
                     continue
                 for u in (fig.unit + "数", fig.unit + "次", fig.unit):
                     if k.name.endswith(u) and len(k.name) - len(u) >= 2 and k.name[: -len(u)] in clause:
+                        if weakly:
+                            named, weakly = [], False
                         named.append(k)
                         break
         if not named and not fig.is_percent and fig.unit in ("人", "名", "人次", "位"):
@@ -232,11 +238,14 @@ def ground(doc: Doc, records: list[Record], facts: list[Fact]) -> list[GroundRes
                         and "其中" not in clause:
                     named.append(Known(f"“{title}”参与人数", float(r.participants), "人", [r.id]))
         named = [k for k in named if _compatible(fig, k) and _same_kind(fig, k)]
-        if named and ("其中" in clause or _CUMULATIVE.search(text, doc.sentence_at(fig.start)[0], fig.start)
-                      and not any(key == k.name for key, k in keyed if key in clause)):
-            # a part of a recorded total (其中技能类岗位…), or a running total over many events (累计…提供岗位4.6万个)
-            # against one event's metric: not like with like
-            results.append(GroundResult(fig, "unmatched_weak"))
+        if named and weakly and "其中" in clause:
+            results.append(GroundResult(fig, "grounded"))  # a part of a recorded total (其中技能类岗位…)
+            continue
+        if named and weakly and _CUMULATIVE.search(text, doc.sentence_at(fig.start)[0], fig.start) \
+                and not any(matches(fig, k) for k in named):
+            # a running total (今年以来…累计…) beside one event's metric: not like with like, so no
+            # contradiction — but the records do measure this, and they do not show this figure
+            results.append(GroundResult(fig, "unmatched"))
             continue
         if named:
             if any(matches(fig, k) for k in named):
@@ -316,7 +325,7 @@ def _event_facts(doc: Doc, r: Record) -> list[GroundResult]:
 
 _PEOPLE_UNITS = {"人", "名", "位", "人次"}
 _MONEY_UNITS = {"元", "万元", "亿元", "千元", "元钱"}
-_PEOPLE_NAME = re.compile(r"人|员|者|生|师|老人|居民|代表|群众|对象|意向|嘉宾|教师|青年|儿童|家庭|户")
+_PEOPLE_NAME = re.compile(r"人|员|者|生|师|老人|居民|代表|群众|对象|意向|嘉宾|教师|青年|儿童|家庭|户|粉丝|用户|会员|观众|读者|听众|游客|患者|关注")
 _MONEY_NAME = re.compile(r"资金|金额|经费|元|投入|补贴|收入|款|费")
 
 
@@ -332,6 +341,8 @@ def _same_kind(fig: Figure, k: Known) -> bool:
     if not k.name or k.unit:
         return True
     if fig.unit in _PEOPLE_UNITS and not _PEOPLE_NAME.search(k.name):
+        return False
+    if fig.unit and fig.unit not in _PEOPLE_UNITS and _PEOPLE_NAME.search(k.name) and not re.search(r"[场次项篇件份个册]", k.name):
         return False
     if fig.unit in _MONEY_UNITS and not _MONEY_NAME.search(k.name):
         return False
