@@ -165,3 +165,9 @@ def test_blind_false_alarms_on_clean_documents(round_):
     rate = len(alarms) / chars * 2000
     print(f"\nblind {round_} clean: {len(alarms)} warnings/errors in {chars} chars = {rate:.2f} per 2,000 chars")
     assert rate <= 1.0, alarms
+
+
+def test_blind_rounds_include_round_three():
+    # r3a (government/college summaries) and r3b (school/community news) run through the same
+    # parametrised recall and false-alarm tests above, with the thresholds
+    assert {"r1", "r2", "r3a", "r3b"} <= set(BLIND_ROUNDS)
