@@ -22,6 +22,22 @@ CATEGORIES = (
     "grounding",
 )
 
+# What a person reads for each category and severity (UI, Word comments, reports).
+CATEGORY_NAMES = {
+    "padding": "空话套话",
+    "missing-data": "缺少数据",
+    "placeholder": "占位符未替换",
+    "numbers": "数字核对",
+    "numbering": "序号层次",
+    "typo": "错别字",
+    "punctuation": "标点符号",
+    "structure": "结构",
+    "lead": "导语",
+    "artifact": "复制残留",
+    "grounding": "数据来源",
+}
+SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
+
 
 @dataclass
 class Record:

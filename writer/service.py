@@ -21,28 +21,14 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from .errors import InputError, WriterError
-from .models import CATEGORIES, Draft, Fact, Finding, Photo, Record, SearchHit, Section
+from .models import CATEGORIES, CATEGORY_NAMES, SEVERITY_NAMES, Draft, Fact, Finding, Photo, Record, SearchHit, Section
 from .settings import Settings, get_settings
 
 # --------------------------------------------------------------------------------------------------
 # Names people read
 # --------------------------------------------------------------------------------------------------
 
-CATEGORY_NAMES = {
-    "padding": "空话套话",
-    "missing-data": "缺少数据",
-    "placeholder": "占位符未替换",
-    "numbers": "数字核对",
-    "numbering": "序号层次",
-    "typo": "错别字",
-    "punctuation": "标点符号",
-    "structure": "结构",
-    "lead": "导语",
-    "artifact": "复制残留",
-    "grounding": "数据来源",
-}
 CATEGORY_BY_NAME = {v: k for k, v in CATEGORY_NAMES.items()}
-SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 # one colour per category for highlighted text (legend and spans)
 CATEGORY_COLORS = {

@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
 from .errors import InputError
-from .models import Draft, Finding, Photo
+from .models import CATEGORY_NAMES, SEVERITY_NAMES, Draft, Finding, Photo
 from .textio import read_bytes
 
 MAX_DOCX_BYTES = 50 * 1024 * 1024
@@ -761,20 +761,6 @@ def read_docx(path: Path) -> DocxText:
 
 COMMENT_AUTHOR = "审核助手"
 COMMENT_INITIALS = "审核"
-CATEGORY_NAMES = {
-    "padding": "空话套话",
-    "missing-data": "缺少数据",
-    "placeholder": "占位符未替换",
-    "numbers": "数字核对",
-    "numbering": "序号层次",
-    "typo": "错别字",
-    "punctuation": "标点符号",
-    "structure": "结构",
-    "lead": "导语",
-    "artifact": "复制残留",
-    "grounding": "数据来源",
-}
-SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 # Word's highlight palette: magenta shows as 粉红 (Pink), cyan as 青绿 (Turquoise).
 HIGHLIGHTS = {"error": "PINK", "warning": "YELLOW", "info": "TURQUOISE"}
 _SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
