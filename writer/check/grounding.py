@@ -55,6 +55,9 @@ _GENERIC = {"发放", "开展", "组织", "举办", "参加", "参与", "服务"
             "全校", "合计", "总计"}
 
 
+_PERIOD = re.compile(r"^(?:全年|本年度|本年|年度|今年|当年)")
+
+
 def _keys(name: str, metric: bool = False) -> list[str]:
     name = name.strip()
     keys = [name] if len(name) >= 2 else []
@@ -64,6 +67,9 @@ def _keys(name: str, metric: bool = False) -> list[str]:
             stem = name[: -len(suf)]
             keys.append(stem)
             break
+    bare = _PERIOD.sub("", stem)  # a fact named 全年开展活动总数 is named in prose as 开展各类活动
+    if bare != stem and len(bare) >= 3:
+        keys.append(bare)
     if metric and len(stem) >= 4:  # 义诊居民 ~ “义诊服务300人次”, 发放药包 ~ “发放防暑药包500份”
         # the verb names it (义诊居民 ~ 义诊); the object only when the verb is a general one (服务老人 ~ 老人)
         keys.append(stem[:2] if stem[:2] not in _GENERIC else stem[-2:])
@@ -75,14 +81,21 @@ def _in_context(key: str, context: str) -> bool:
     """The key in the context, or its characters in order within a short stretch (赠书 ~ 赠送了新书)."""
     if key in context:
         return True
-    if len(key) != 2:
+    if len(key) == 2:
+        i = context.find(key[0])
+        while i >= 0:
+            j = context.find(key[1], i + 1)
+            if 0 < j - i <= 4:
+                return True
+            i = context.find(key[0], i + 1)
         return False
-    i = context.find(key[0])
-    while i >= 0:
-        j = context.find(key[1], i + 1)
-        if 0 < j - i <= 4:
-            return True
-        i = context.find(key[0], i + 1)
+    if len(key) == 4:  # two words with a few characters between (开展活动 ~ 开展各类活动)
+        i = context.find(key[:2])
+        while i >= 0:
+            j = context.find(key[2:], i + 2)
+            if 0 <= j - i - 2 <= 3:
+                return True
+            i = context.find(key[:2], i + 1)
     return False
 
 
@@ -98,14 +111,42 @@ def relevant_records(doc: Doc, records: list[Record]) -> list[Record]:
         head = text[doc.title[0]:doc.title[1]] + "\n" + head
     out = []
     for r in records:
-        names = [n for n in (r.organizer, r.org) if n and len(n) >= 2]
-        if any(n in head for n in names):
+        names = [c for n in (r.organizer, r.org) if n for c in _org_names(n)]
+        if any(n in head for n in names) or _title_score(r, head) >= 0.7:
             out.append(r)
             continue
         quoted = _QUOTED.findall(r.title or "")
         if r.title and r.title in text or any(q in text for q in quoted if len(q) >= 3):
             out.append(r)
     return out
+
+
+_ORG_SPLIT = re.compile(r"[、，,；;/和及与]")
+_ORG_PREFIX = re.compile(r"^(?:[\u4e00-\u9fff]{2,3}?(?:省|市|县|区))")
+_ORG_SUFFIX = re.compile(r"(?:居民委员会|村民委员会|委员会|居委会|村委会|办公室|办事处)$")
+
+
+def _org_names(name: str) -> list[str]:
+    """The ways a text names an organisation: each of several organisers (“A、B”), and each without its
+    city prefix or committee suffix (江川市青桐社区居民委员会 ~ 青桐社区)."""
+    out = []
+    for part in _ORG_SPLIT.split(name):
+        part = part.strip()
+        forms = {part}
+        core = _ORG_PREFIX.sub("", part)
+        forms.add(core)
+        for f in list(forms):
+            forms.add(_ORG_SUFFIX.sub("", f))
+        out += [f for f in forms if len(f) >= 4 or (f == part and len(f) >= 2)]
+    return out
+
+
+def _title_score(r: Record, head: str) -> float:
+    """The share of a record title's two-character pieces found in a headline and lead."""
+    grams = _bigrams(re.sub(r"[“”\"「」\s]", "", r.title or ""))
+    if len(grams) < 4:
+        return 0.0
+    return sum(1 for g in grams if g in head) / len(grams)
 
 
 def primary_record(doc: Doc, records: list[Record]) -> Record | None:
@@ -118,9 +159,21 @@ def primary_record(doc: Doc, records: list[Record]) -> Record | None:
     for r in records:
         quoted = [q for q in _QUOTED.findall(r.title or "") if len(q) >= 2]
         score = sum(2 for q in quoted if q in head) + (3 if r.title and r.title in head else 0)
+        ts = _title_score(r, head)
+        if ts >= 0.6:
+            score += 2 * ts
+            score += 1 if _date_in(r, head) else 0
         if score and (best is None or score > best[0]):
             best = (score, r)
     return best[1] if best else None
+
+
+def _date_in(r: Record, text: str) -> bool:
+    try:
+        _y, m, d = (int(x) for x in (r.date or "")[:10].split("-"))
+    except ValueError:
+        return False
+    return f"{m}月{d}日" in text
 
 
 def knowns(records: list[Record], facts: list[Fact]) -> list[Known]:
@@ -133,7 +186,9 @@ def knowns(records: list[Record], facts: list[Fact]) -> list[Known]:
                 v = float(value)
             except (TypeError, ValueError):
                 continue
-            out.append(Known(name, v, "", [r.id], percent=name.endswith(("率", "比", "占比", "比例")), metric=True))
+            name, unit = split_metric_name(name)
+            out.append(Known(name, v, unit, [r.id], percent=name.endswith(("率", "比", "占比", "比例")) or unit in ("%", "％"),
+                             metric=True))
     for r in records:
         text = f"{r.title}。{r.summary}"
         for fig in extract_figures(text):
@@ -147,6 +202,17 @@ def knowns(records: list[Record], facts: list[Fact]) -> list[Known]:
         out.append(Known(f.name, v, unit, list(f.records) or [f.id],
                          percent=unit in ("%", "％") or f.name.endswith(("率", "比", "占比", "比例"))))
     return out
+
+
+_METRIC_UNIT = re.compile(r"\s*[（(]([^（）()]{1,6})[）)]\s*$")
+
+
+def split_metric_name(name: str) -> tuple[str, str]:
+    """“受益居民（人次）” → (受益居民, 人次); “服务时长（小时）” → (服务时长, 小时); “比赛项目” → (比赛项目, "")."""
+    m = _METRIC_UNIT.search(name)
+    if not m:
+        return name.strip(), ""
+    return name[: m.start()].strip(), m.group(1).strip()
 
 
 def matches(fig: Figure, k: Known) -> bool:
@@ -195,6 +261,10 @@ def ground(doc: Doc, records: list[Record], facts: list[Fact]) -> list[GroundRes
     facts = [f for f in facts if not f.records or set(f.records) & ids]
     ks = knowns(records, facts)
     keyed = [(key, k) for k in ks if k.name for key in _keys(k.name, k.metric)]
+    # a metric with its unit (打破校纪录（项）) is named by its object too (5项校纪录被打破): the unit
+    # keeps the object word honest (checked by _compatible)
+    keyed += [(k.name[-2:], k) for k in ks if k.metric and k.unit and len(k.name) >= 4
+              and k.name[-2:] not in _GENERIC and (k.name[-2:], k) not in keyed]
     # keys cut from a metric's name (义诊 from 义诊居民) are weaker evidence than the name or its stem
     derived = {(key, id(k)) for key, k in keyed if len(key) == 2 and key not in _keys(k.name)}
     # record titles name the participants of that activity
@@ -216,6 +286,10 @@ def ground(doc: Doc, records: list[Record], facts: list[Fact]) -> list[GroundRes
         after = _CLAUSE_BREAK.split(text[fig.end:fig.end + 4], 1)[0]
         context = clause + "|" + after
         hits = [(key, k) for key, k in keyed if _in_context(key, context) and k.percent == fig.is_percent]
+        if primary is not None:
+            # a story about one recorded event: another record's metric named only by a cut-out word
+            # (专业 of 参加咨询专业) says nothing about this event's figures
+            hits = [(key, k) for key, k in hits if primary.id in k.sources or (key, id(k)) not in derived]
         named = [k for _key, k in hits]
         weakly = bool(hits) and all((key, id(k)) in derived for key, k in hits)
         if (not named or weakly) and fig.unit and not fig.is_percent:
@@ -238,6 +312,8 @@ def ground(doc: Doc, records: list[Record], facts: list[Fact]) -> list[GroundRes
                         and "其中" not in clause:
                     named.append(Known(f"“{title}”参与人数", float(r.participants), "人", [r.id]))
         named = [k for k in named if _compatible(fig, k) and _same_kind(fig, k)]
+        # the metric whose verb is in the clause first (帮助72名居民下载… ~ 下载APP, not 参加居民)
+        named.sort(key=lambda k: not (len(k.name) >= 4 and k.name[:2] in context))
         if named and weakly and "其中" in clause:
             results.append(GroundResult(fig, "grounded"))  # a part of a recorded total (其中技能类岗位…)
             continue
@@ -251,10 +327,11 @@ def ground(doc: Doc, records: list[Record], facts: list[Fact]) -> list[GroundRes
             if any(matches(fig, k) for k in named):
                 results.append(GroundResult(fig, "grounded"))
                 continue
-            if any(matches(fig, k) and _compatible(fig, k) and _same_kind(fig, k) and k.value >= 10 and k.name
-                   and not re.search(r"总|合计|累计", k.name) for k in ks):
-                # the clause's words pointed at another figure of the records, but this very value is
-                # recorded too (活动场次 97 beside 志愿服务活动次数): not a contradiction
+            if any(matches(fig, k) and _compatible(fig, k) and _same_kind(fig, k) and k.value >= 10
+                   and not re.search(r"总|合计|累计", k.name) for _key, k in hits):
+                # the clause names two recorded figures and this value is the other one
+                # (活动场次 97 beside 志愿服务活动次数): not a contradiction. A value recorded for
+                # something the clause does not name proves nothing (63项 where the records say 36).
                 results.append(GroundResult(fig, "grounded"))
                 continue
             best = named[0]
