@@ -28,7 +28,7 @@ def year_2025():
 RIGHT = f"一、基本情况\n2025年，{ORG}共开展各类活动36项，参与9931人次。"
 
 
-@pytest.mark.parametrize("right, wrong", [("36项", "361项"), ("36项", "63项")])
+@pytest.mark.parametrize("right, wrong", [("36项", "361项"), ("36项", "63项"), ("9931人次", "99310人次"), ("9931人次", "9391人次")])
 def test_a_changed_headline_figure_contradicts_the_facts(year_2025, right, wrong):
     records, facts = year_2025
     text = RIGHT.replace(right, wrong)

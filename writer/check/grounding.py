@@ -45,8 +45,10 @@ class GroundResult:
 
 # durations and ages are not activity measures: not reported as unsupported unless a record names them
 _NOT_MEASURES = {"小时", "个小时", "分钟", "秒", "天", "周", "个月", "年", "岁", "日", "届", "期", "倍"}
-_SUFFIXES = ("总人数", "总数", "人数", "次数", "数量", "总量", "总计", "合计", "数", "量")
+_SUFFIXES = ("总人数", "总人次", "总数", "人数", "人次", "次数", "数量", "总量", "总计", "合计", "数", "量")
 _CLAUSE_BREAK = re.compile(r"[，。；：！？\n、]")
+# a clause that is only one of these verbs counts what the clause before it names
+_BARE_VERBS = {"参与", "参加", "共", "累计", "惠及", "覆盖", "服务", "吸引", "涉及", "共计", "合计"}
 
 
 # verbs and nouns too general to name a metric on their own (服务老人 is named by 老人, not by 服务)
@@ -89,13 +91,16 @@ def _in_context(key: str, context: str) -> bool:
                 return True
             i = context.find(key[0], i + 1)
         return False
-    if len(key) == 4:  # two words with a few characters between (开展活动 ~ 开展各类活动)
-        i = context.find(key[:2])
+    if len(key) >= 4:
+        # a name and its last word a few characters apart: 开展活动 ~ 开展各类活动,
+        # 活动参与 ~ 活动36项，参与, 志愿服务参与 ~ 志愿服务活动11项，参与
+        head, tail = key[:-2], key[-2:]
+        i = context.find(head)
         while i >= 0:
-            j = context.find(key[2:], i + 2)
-            if 0 <= j - i - 2 <= 3:
+            j = context.find(tail, i + len(head))
+            if 0 <= j - i - len(head) <= 8:
                 return True
-            i = context.find(key[:2], i + 1)
+            i = context.find(head, i + 1)
     return False
 
 
@@ -282,6 +287,12 @@ def ground(doc: Doc, records: list[Record], facts: list[Fact]) -> list[GroundRes
         floor = max(line.start, fig.start - 24)
         while clause_start > floor and not _CLAUSE_BREAK.match(text[clause_start - 1]):
             clause_start -= 1
+        if text[clause_start:fig.start].strip() in _BARE_VERBS and clause_start - 1 > floor \
+                and text[clause_start - 1] == "，":
+            # a bare verb (…活动36项，参与9931人次) takes its subject from the clause before
+            clause_start -= 1
+            while clause_start > floor and not _CLAUSE_BREAK.match(text[clause_start - 1]):
+                clause_start -= 1
         clause = text[clause_start:fig.start]
         after = _CLAUSE_BREAK.split(text[fig.end:fig.end + 4], 1)[0]
         context = clause + "|" + after
