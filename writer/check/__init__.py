@@ -10,6 +10,7 @@ Offsets index `text` exactly as given: text[f.start:f.end] == f.text for every f
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable
 
 from ..models import CATEGORIES, Fact, Finding, Record
@@ -63,6 +64,9 @@ def _scope_holds(doc: Doc, scope: str, start: int) -> bool:
     return True
 
 
+_BACKING = re.compile(r"(?:由|从|达到|达|至|增至|增加到|增长到|提高到|提升到|上升到|下降到|降至|减少到|同比|比上年|较上年|比去年|较去年|突破|超过|其中|分别|共|总|累计|年均|平均|为)")
+
+
 def _suppressed(doc: Doc, rule: Rule, start: int, end: int) -> bool:
     text = doc.text
     for exc in rule.exceptions:
@@ -88,7 +92,30 @@ def _suppressed(doc: Doc, rule: Rule, start: int, end: int) -> bool:
                 return True
         if cond == "count-in-clause-or-after":
             clause = max(doc.text.rfind(p, s, start) for p in "，；：") + 1
-            if any(not f.is_percent for f in doc.figures_in(max(clause, s), e)):
+            hit = doc.text[start:end]
+            unit = hit[1] if len(hit) == 2 and hit[0] == "多" else ""
+            clause_end = min([i for i in (doc.text.find(p, end, e) for p in "，；：") if i >= 0] or [e])
+            # 多期 is backed by a figure of its own clause, or by one counted in 期 after it — not by
+            # 共培训1.1万人次 in the next clause
+            if any(not f.is_percent and (not unit or f.start < clause_end or (f.unit or "").endswith(unit))
+                   for f in doc.figures_in(max(clause, s), e)):
+                return True
+        if cond == "figure-in-clause-or-backing":
+            # the change's own clause has the figure, or the next clause gives it (…大幅增加，达到1200人);
+            # a figure of another measure later in the sentence (…，全年开展活动64场) does not back it
+            clause = max(doc.text.rfind(p, s, start) for p in "，；：") + 1
+            ends = [i for i in (doc.text.find(p, end, e) for p in "，；：") if i >= 0]
+            clause_end = min(ends) if ends else e
+            if doc.has_figure(max(clause, s), clause_end):
+                return True
+            if clause_end < e:
+                nxt_end = min([i for i in (doc.text.find(p, clause_end + 1, e) for p in "，；：") if i >= 0] or [e])
+                if _BACKING.match(doc.text, clause_end + 1) and doc.has_figure(clause_end + 1, nxt_end):
+                    return True
+        if cond == "in-quote":
+            line = doc.line_at(start)
+            before = doc.text[line.start:start]
+            if before.rfind("“") > before.rfind("”"):
                 return True
         if cond == "specific-in-clause-or-after":
             clause = max(doc.text.rfind(p, s, start) for p in "，；：") + 1

@@ -25,7 +25,7 @@ SEVERITIES = ("error", "warning", "info")
 TYPES = ("phrases", "substitution", "pattern", "builtin")
 CONDITIONS = ("figure-in-sentence", "specific-in-sentence", "date-in-sentence", "in-book-title", "in-speech",
               "figure-in-clause-or-after", "specific-in-clause-or-after", "change-in-sentence",
-              "count-in-clause-or-after")
+              "count-in-clause-or-after", "figure-in-clause-or-backing", "in-quote")
 
 
 class RuleError(WriterError):
