@@ -56,6 +56,7 @@ def plain(f: Figure) -> bool:
 # ---------------------------------------------------------------------------------- padding
 _SLOGAN_RUN = re.compile(rf"(?<![{CJK}])(?:[{CJK}]{{4}}[，、；,;　 ]){{2,}}[{CJK}]{{4}}(?![{CJK}])")
 _SLOGAN_SPLIT = re.compile(r"[，、；,;　 ]")
+_SLOGAN_LIST = re.compile(rf"(?:[{CJK}]{{4}}、){{3,}}[{CJK}]{{4}}(?![{CJK}])")
 
 
 @builtin("slogan_stack")
@@ -63,9 +64,19 @@ def slogan_stack(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
     known = ctx.setdefault(("slogans", rule.id), set(rule.phrases))
     min_run = int(rule.params.get("min_run", 3))
     min_known = int(rule.params.get("min_known", 2))
+    spans = []
     for m in _SLOGAN_RUN.finditer(doc.text):
         segs = _SLOGAN_SPLIT.split(m.group())
         if len(segs) >= min_run and sum(1 for s in segs if s in known) >= min_known:
+            spans.append(m.span())
+            yield Hit(m.start(), m.end())
+    # a 、-list of four-character phrases inside a sentence (评价她爱岗敬业、无私奉献、勇于创新、甘为人梯):
+    # one item longer than a free-standing run, since its first item is glued to the words before it
+    for m in _SLOGAN_LIST.finditer(doc.text):
+        if any(a < m.end() and m.start() < b for a, b in spans):
+            continue
+        segs = m.group().split("、")
+        if len(segs) >= min_run + 1 and sum(1 for s in segs if s in known) >= min_known:
             yield Hit(m.start(), m.end())
 
 
