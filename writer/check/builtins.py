@@ -184,7 +184,7 @@ def growth_rate(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
         prior = [g for g in allprior if not g.is_percent]
         if not prior:
             continue
-        after_base = re.match(r"[，,]\s*(?:上年同期|去年同期|上年|去年|上一年度|上年度|上届|上学期|上期)(?:为|是|有)(?:约|近)?", text[f.end:se])
+        after_base = re.match(r"[，,（(]\s*(?:上年同期|去年同期|上年|去年|上一年度|上年度|上届|上学期|上期)(?:为|是|有)(?:约|近)?", text[f.end:se])
         if after_base and len(prior) >= 1:
             # 时长达到12.6万小时，同比增长18%，上年同期为11.2万小时: the base comes after the rate
             nxt = [g for g in doc.figures_in(f.end, se) if g.start == f.end + after_base.end()]
@@ -272,6 +272,12 @@ def _part_unit(g: Figure, t: Figure) -> bool:
     return _same_unit(g, t) or (g.unit in _COUNTERS and t.unit in _COUNTERS)
 
 
+def _in_parens(text: str, start: int, pos: int) -> bool:
+    """Inside a bracketed aside opened after `start` (其中专任教师742人（上年同期为713人）)."""
+    seg = text[start:pos]
+    return max(seg.rfind("（"), seg.rfind("(")) > max(seg.rfind("）"), seg.rfind(")"))
+
+
 @builtin("parts_sum")
 def parts_sum(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
     text = doc.text
@@ -299,7 +305,8 @@ def parts_sum(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
             part_zone_start = t.end + pm.end()
             stop = re.search(r"[；;。]", text[part_zone_start:e])
             part_zone_end = part_zone_start + stop.start() if stop else e
-            parts = [g for g in figs[i + 1:] if part_zone_start <= g.start and g.end <= part_zone_end and _part_unit(g, t)]
+            parts = [g for g in figs[i + 1:] if part_zone_start <= g.start and g.end <= part_zone_end and _part_unit(g, t)
+                     and not _in_parens(text, part_zone_start, g.start)]
             if len(parts) < 2 or t.approx or any(p.approx for p in parts):
                 continue
             total = t.value
@@ -348,6 +355,7 @@ def parts_sum(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
                 yield Hit(parts[0].start, t.end, "", {"parts": fmt(psum), "total": fmt(t.value)})
 
 
+_SHARE_OF = re.compile(r"占[^，。；、\d]{0,14}?(?:的)?(?:比例|比重)?(?:为|达到?|是)?(?:约|近)?$")
 _RATIO_WORD = re.compile(r"(?:占|占比|比例|比重|率|达|为|约占)(?:为|达到?|是)?(?:约|近)?$")
 
 
@@ -358,9 +366,10 @@ def percent_of_counts(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
         if not f.is_percent or f.approx:
             continue
         before = text[max(0, f.start - 8):f.start]
-        if not _RATIO_WORD.search(before) or _GROWTH_WORD.search(text[max(0, f.start - 10):f.start]):
+        share_of = _SHARE_OF.search(text, max(0, f.start - 20), f.start)  # 占在校生总数的21.5%
+        if not share_of and (not _RATIO_WORD.search(before) or _GROWTH_WORD.search(text[max(0, f.start - 10):f.start])):
             continue
-        if not re.search(r"占|比例|比重|率", before):
+        if not share_of and not re.search(r"占|比例|比重|率", before):
             continue
         s, se = doc.sentence_at(f.start)
         prior = [g for g in doc.figures_in(s, f.start) if not g.is_percent and g.unit not in ("百分点", "个百分点")
@@ -376,7 +385,9 @@ def percent_of_counts(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
         if len(prior) < 2:
             continue
         part = prior[-1]
-        if not part.unit or f.start - part.end > 15:
+        # the part just before the rate, or within its clause and the one before (436人与…达成签约意向，意向签约率达到36.5%)
+        if not part.unit or f.start - part.end > 15 and (f.start - part.end > 32 or text.count("，", part.end, f.start) > 1
+                                                         or re.search(r"[；：]", text[part.end:f.start])):
             continue
         wholes = [g for g in prior[:-1] if _same_unit(g, part)]
         if not wholes:
@@ -631,7 +642,9 @@ def future_date(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
                 continue
             s, e = doc.sentence_at(d.start)
             sentence = doc.text[s:e]
-            if any(w in sentence for w in words):
+            # one-character words only next to the date (到2025年, 2025年3月前), not inside 目前 or 达到
+            before, after = doc.text[max(s, d.start - 2):d.start], doc.text[d.end:d.end + 3]
+            if any((w in sentence) if len(w) > 1 else (before.endswith(w) or after.startswith(w)) for w in words):
                 continue
             line = doc.line_at(d.start)
             if line.stripped and _SIGN_DATE.search(line.stripped) and len(line.stripped) <= 30:
