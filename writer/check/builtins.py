@@ -654,6 +654,7 @@ def future_date(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
 
 # ---------------------------------------------------------------------------------- numbering
 _INLINE_ENUM = re.compile(r"(?:(?<=^)|(?<=[，。；：！？\n、（(“]))(?P<n>[一二三四五六七八九十]{1,2})是(?=[^的])")
+_PARA_ENUM = re.compile(r"[ \t\u3000]*(?P<n>[一二三四五六七八九十]{1,2})是(?=[^的])")
 _CN_VALUE = {c: i for i, c in enumerate("零一二三四五六七八九十")}
 
 
@@ -706,6 +707,19 @@ def numbering_sequence(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
     text = doc.text
     if "是" not in text:
         return
+    # … or opening consecutive paragraphs (一是专业介绍更直观。… / 二是… / 二是…)
+    prev_n, prev_end = 0, -1
+    for ps, pe in doc.paragraphs:
+        m = _PARA_ENUM.match(text, ps, pe)
+        n = _cn_small(m.group("n")) if m else 0
+        adjacent = prev_end >= 0 and not text[prev_end:ps].strip()
+        if n and prev_n and adjacent and n != prev_n + 1 and "一是" not in text[ps:pe][m.end() - ps:]:
+            yield Hit(m.start("n"), m.end(), "inline", {
+                "previous": f"{_cn_label(prev_n)}是", "expected": f"{_cn_label(prev_n + 1)}是"})
+        if n == 1 or (n and prev_n and adjacent):
+            prev_n, prev_end = n, pe
+        else:
+            prev_n, prev_end = 0, -1
     for ps, pe in doc.paragraphs:
         para = text[ps:pe]
         if "一是" not in para:
@@ -759,6 +773,11 @@ def numbering_order(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
             yield Hit(it.marker_start, it.marker_end, "", {
                 "level_name": LEVEL_NAMES[it.level],
                 "lower": doc.text[prev.marker_start:prev.marker_end].strip()})
+        elif prev is not None and it.number == 1 and it.level == 4 and prev.level == 1 and it.line - prev.line <= 4:
+            # （1） right under 一、: two levels skipped (一、 → （一） → 1. → （1）)
+            yield Hit(it.marker_start, it.marker_end, "skip", {
+                "level_name": LEVEL_NAMES[it.level], "upper": doc.text[prev.marker_start:prev.marker_end].strip(),
+                "expected": _label(2, 1)})
         prev = it
 
 
@@ -908,6 +927,9 @@ def unmatched_pairs(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
 
 
 # ---------------------------------------------------------------------------------- structure
+_PREAMBLE_SENT = re.compile(r"[^。！？\n]*(?:总结如下|报告如下|汇报如下|小结如下|总结报告如下)[^。！？\n]*[。：:]?")
+
+
 @builtin("summary_parts")
 def summary_parts(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
     order = list(ctx["parts"].get("summary", {}))
@@ -929,6 +951,8 @@ def summary_parts(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
     # an untitled opening paragraph before the first heading serves as 基本情况
     first_heading = min(sec.start for sec in doc.sections)
     intro = text[anchor[1] if doc.title else 0:first_heading]
+    # — but not a bare preamble (2024年，…开展了以下工作，现总结如下。): that says nothing of the situation
+    intro = _PREAMBLE_SENT.sub("", intro)
     if order[0] not in names and len(re.sub(r"\s", "", intro)) >= 50:
         names.add(order[0])
     for p in order:
