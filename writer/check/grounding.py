@@ -323,6 +323,23 @@ def ground(doc: Doc, records: list[Record], facts: list[Fact]) -> list[GroundRes
                         and "其中" not in clause:
                     named.append(Known(f"“{title}”参与人数", float(r.participants), "人", [r.id]))
         named = [k for k in named if _compatible(fig, k) and _same_kind(fig, k)]
+        ss, se = doc.sentence_at(fig.start)
+        cumulative = bool(_CUMULATIVE.search(text, ss, fig.start))
+        here = [r for t, r in titles if t in text[ss:se] or any(q in text[ss:se] for q in _QUOTED.findall(t) if len(q) >= 3)]
+        if here and named and not cumulative and "其中" not in clause:
+            # the sentence names one recorded event (3月5日学雷锋志愿服务日，156名志愿者…): its figures are
+            # that event's, not another event's metric of the same name
+            ids = {r.id for r in here}
+            mine = [k for k in named if ids & set(k.sources)]
+            if not mine and fig.unit in _PEOPLE_UNITS:
+                mine = [Known(f"“{r.title}”参与人数", float(r.participants), "人", [r.id]) for r in here
+                        if r.participants is not None]
+            named = mine
+        if primary is not None and named and not cumulative:
+            # a story about one recorded event is checked against that event's record: another event's
+            # metric (志愿者人数 of the 重阳 visit) says nothing about this one's 40名志愿者 — unless the
+            # sentence steps back to a running total (今年以来…累计…), which the yearly records measure
+            named = [k for k in named if primary.id in k.sources]
         # the metric whose verb is in the clause first (帮助72名居民下载… ~ 下载APP, not 参加居民)
         named.sort(key=lambda k: not (len(k.name) >= 4 and k.name[:2] in context))
         if named and weakly and "其中" in clause:
