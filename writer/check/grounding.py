@@ -47,6 +47,8 @@ class GroundResult:
 _NOT_MEASURES = {"小时", "个小时", "分钟", "秒", "天", "周", "个月", "年", "岁", "日", "届", "期", "倍"}
 _SUFFIXES = ("总人数", "总人次", "总数", "人数", "人次", "次数", "数量", "总量", "总计", "合计", "数", "量")
 _CLAUSE_BREAK = re.compile(r"[，。；：！？\n、]")
+# a head count is an event's turnout only when what follows it says they took part (2名指导教师 is not)
+_TAKES_PART = re.compile(r"[^，。；！？\n]{0,10}?(?:参加|参与|出席|到场|参赛|齐聚|观看|聆听|报名)")
 # a clause that is only one of these verbs counts what the clause before it names
 _BARE_VERBS = {"参与", "参加", "共", "累计", "惠及", "覆盖", "服务", "吸引", "涉及", "共计", "合计"}
 
@@ -94,14 +96,18 @@ def _in_context(key: str, context: str) -> bool:
     if len(key) >= 4:
         # a name and its last word a few characters apart: 开展活动 ~ 开展各类活动,
         # 活动参与 ~ 活动36项，参与, 志愿服务参与 ~ 志愿服务活动11项，参与
+        # — only across qualifiers, figures and 活动, never across another name (开展志愿服务活动 is not 开展活动)
         head, tail = key[:-2], key[-2:]
         i = context.find(head)
         while i >= 0:
             j = context.find(tail, i + len(head))
-            if 0 <= j - i - len(head) <= 8:
+            if 0 <= j - i - len(head) <= 8 and _GAP.fullmatch(context[i + len(head):j]):
                 return True
             i = context.find(head, i + 1)
     return False
+
+
+_GAP = re.compile(r"(?:各类|各项|各种|各级|活动|[\d.,，、%余多万千百十个项场次人名篇件份期了的共总计等])*")
 
 
 _QUOTED = re.compile(r"“([^”\n]{2,16})”")
@@ -296,7 +302,8 @@ def ground(doc: Doc, records: list[Record], facts: list[Fact]) -> list[GroundRes
         clause = text[clause_start:fig.start]
         after = _CLAUSE_BREAK.split(text[fig.end:fig.end + 4], 1)[0]
         context = clause + "|" + after
-        hits = [(key, k) for key, k in keyed if _in_context(key, context) and k.percent == fig.is_percent]
+        hits = sorted(((key, k) for key, k in keyed if _in_context(key, context) and k.percent == fig.is_percent),
+                      key=lambda hit: -len(hit[0]))  # the most specific name first: it is the one reported
         if primary is not None:
             # a story about one recorded event: another record's metric named only by a cut-out word
             # (专业 of 参加咨询专业) says nothing about this event's figures
@@ -320,7 +327,7 @@ def ground(doc: Doc, records: list[Record], facts: list[Fact]) -> list[GroundRes
             for title, r in titles:
                 quoted = [q for q in _QUOTED.findall(title) if len(q) >= 3]
                 if (title in sentence or any(q in sentence for q in quoted)) and r.participants is not None \
-                        and "其中" not in clause:
+                        and "其中" not in clause and _TAKES_PART.match(text, fig.end, fig.end + 16):
                     named.append(Known(f"“{title}”参与人数", float(r.participants), "人", [r.id]))
         named = [k for k in named if _compatible(fig, k) and _same_kind(fig, k)]
         ss, se = doc.sentence_at(fig.start)
@@ -331,7 +338,7 @@ def ground(doc: Doc, records: list[Record], facts: list[Fact]) -> list[GroundRes
             # that event's, not another event's metric of the same name
             ids = {r.id for r in here}
             mine = [k for k in named if ids & set(k.sources)]
-            if not mine and fig.unit in _PEOPLE_UNITS:
+            if not mine and fig.unit in _PEOPLE_UNITS and _TAKES_PART.match(text, fig.end, fig.end + 16):
                 mine = [Known(f"“{r.title}”参与人数", float(r.participants), "人", [r.id]) for r in here
                         if r.participants is not None]
             named = mine
