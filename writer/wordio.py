@@ -335,28 +335,26 @@ def _block_items(container) -> Iterator[Any]:
                 yield from _block_items(choice)
 
 
-def _row_cells(tr) -> Iterator[Any]:
-    for child in tr:
-        if child.tag == W_TC:
+def _children(parent, tag: str) -> Iterator[Any]:
+    """The `tag` children of a table or row, looking through content controls and custom XML that
+    Word and WPS wrap around rows and cells."""
+    for child in parent:
+        if child.tag == tag:
             yield child
         elif child.tag == W_SDT:
             content = child.find(W_SDTCONTENT)
             if content is not None:
-                yield from _row_cells(content)
+                yield from _children(content, tag)
         elif child.tag == W_CUSTOMXML:
-            yield from _row_cells(child)
+            yield from _children(child, tag)
+
+
+def _row_cells(tr) -> Iterator[Any]:
+    return _children(tr, W_TC)
 
 
 def _table_rows(tbl) -> Iterator[Any]:
-    for child in tbl:
-        if child.tag == W_TR:
-            yield child
-        elif child.tag == W_SDT:
-            content = child.find(W_SDTCONTENT)
-            if content is not None:
-                yield from _table_rows(content)
-        elif child.tag == W_CUSTOMXML:
-            yield from _table_rows(child)
+    return _children(tbl, W_TR)
 
 
 def _cell_paragraphs(container) -> Iterator[Any]:
