@@ -798,6 +798,47 @@ def duplicate_chars(doc: Doc, rule: Rule, ctx: dict) -> Iterable[Hit]:
         if (s >= 2 and text[s - 1] == text[s - 2]) or (e + 1 < n and text[e] == text[e + 1]):
             continue  # 实实在在, 的的确确: an AABB reduplication
         yield Hit(s, e, "", {"char": m.group(1)})
+    # any other doubled character, when the second one is left over as a lone token after a whole word
+    # (保持持了, 我们们): not a reduplication (天天, 人人, 谢谢 are one token), not a word boundary
+    # (学习习近平, 市市场监督, 工作作风: the second one starts a word), not 一张张/年年/个个
+    listed = set(rule.phrases)
+    allowed = set(rule.params.get("reduplicable", ()))
+    for m in _ANY_DUP.finditer(text):
+        s, e = m.span()
+        c = m.group(1)
+        if c in listed or c in allowed or (s >= 1 and text[s - 1] in _NUMERAL_CHARS):
+            continue
+        if (s >= 2 and text[s - 1] == text[s - 2]) or (e + 1 < n and text[e] == text[e + 1]):
+            continue
+        a, b = max(0, s - 4), min(n, e + 4)
+        pos, first, second = a, None, None
+        for tok in _tagger_cut()(text[a:b]):
+            end = pos + len(tok)
+            if pos <= s < end:
+                first = (pos, end)
+            if pos <= s + 1 < end:
+                second = (pos, end)
+                break
+            pos = end
+        if first is None or second is None or first == second or first[1] - first[0] < 2:
+            continue
+        if second[1] - second[0] == 1:
+            yield Hit(s, e, "", {"char": c})
+
+
+_ANY_DUP = re.compile(f"([{CJK}])\\1")
+_NUMERAL_CHARS = set("一二三四五六七八九十两几每")
+
+
+def _tagger_cut():
+    try:
+        import rjieba
+
+        return rjieba.cut
+    except ImportError:  # pragma: no cover
+        import jieba
+
+        return jieba.lcut
 
 
 _DUP_WORD = re.compile(rf"([{CJK}]{{2,4}})\1")
