@@ -259,6 +259,7 @@ def matches(fig: Figure, k: Known) -> bool:
 
 
 _CUMULATIVE = re.compile(r"累计|共计|总计|全年|今年以来|年以来")
+_THIS_EVENT = re.compile(r"本次|此次|这次|本场|本届")
 _COUNT_UNITS = {"人", "名", "位", "人次", "场", "次", "场次", "项", "个", "家", "份", "篇", "期", "册", "支", "所", "件"}
 
 
@@ -283,8 +284,10 @@ def ground(doc: Doc, records: list[Record], facts: list[Fact]) -> list[GroundRes
     text = doc.text
     results = []
     primary = primary_record(doc, records)
+    nouns: list[tuple[str, Known]] = []
     if primary is not None:
         results += _event_facts(doc, primary)
+        nouns = _record_nouns(primary, ks)
     for fig in doc.figures:
         if fig.unit in ("百分点", "个百分点", "倍"):
             continue
@@ -347,6 +350,13 @@ def ground(doc: Doc, records: list[Record], facts: list[Fact]) -> list[GroundRes
             # metric (志愿者人数 of the 重阳 visit) says nothing about this one's 40名志愿者 — unless the
             # sentence steps back to a running total (今年以来…累计…), which the yearly records measure
             named = [k for k in named if primary.id in k.sources]
+        by_noun = False
+        if primary is not None and not named and not fig.is_percent and fig.unit:
+            # a story about one recorded event: a figure whose noun is one the record counts — a metric's
+            # object (6个科目 ~ 演练科目, 800余份宣传资料 ~ 发放资料) or a group its summary counts
+            # (沿堤群众1500余人 ~ “260名干部群众”) — is that measure
+            named = [k for k in _noun_knowns(text, fig, nouns) if _compatible(fig, k) and _same_kind(fig, k)]
+            weakly, by_noun = False, bool(named)
         # the metric whose verb is in the clause first (帮助72名居民下载… ~ 下载APP, not 参加居民)
         named.sort(key=lambda k: not (len(k.name) >= 4 and k.name[:2] in context))
         if named and weakly and "其中" in clause:
@@ -355,8 +365,10 @@ def ground(doc: Doc, records: list[Record], facts: list[Fact]) -> list[GroundRes
         if named and weakly and _CUMULATIVE.search(text, doc.sentence_at(fig.start)[0], fig.start) \
                 and not any(matches(fig, k) for k in named):
             # a running total (今年以来…累计…) beside one event's metric: not like with like, so no
-            # contradiction — but the records do measure this, and they do not show this figure
-            results.append(GroundResult(fig, "unmatched"))
+            # contradiction — but the records do measure this, and they do not show this figure (in a story
+            # about one event, whose record cannot show a running total, only a note)
+            results.append(GroundResult(fig, "unmatched" if primary is None or _THIS_EVENT.search(text, ss, fig.start)
+                                        else "unmatched_weak"))
             continue
         if named:
             if any(matches(fig, k) for k in named):
@@ -370,9 +382,17 @@ def ground(doc: Doc, records: list[Record], facts: list[Fact]) -> list[GroundRes
                 results.append(GroundResult(fig, "grounded"))
                 continue
             best = named[0]
+            if fig.value < best.value and (weakly or by_noun or not best.metric) and _PART.search(text, ss, se):
+                continue  # a smaller count of one part (该公司计划招聘…岗位60个) of a recorded total
             results.append(GroundResult(fig, "contradiction", {
                 "name": best.name, "expected": _fmt(best.value, best.percent),
                 "sources": "、".join(best.sources[:5]) + ("等" if len(best.sources) > 5 else "")}))
+            continue
+        if primary is not None and cumulative and not _THIS_EVENT.search(text, ss, fig.start) \
+                and not any(matches(fig, k) for k in ks):
+            # a running total in a story about one event (今年以来累计…58场): the event's record cannot
+            # show it — a note, not a warning
+            results.append(GroundResult(fig, "unmatched_weak"))
             continue
         if any(matches(fig, k) for k in ks) or fig.unit in _NOT_MEASURES or fig.approx == "超" \
                 or (fig.is_percent and _derived(doc, fig)):
@@ -389,7 +409,59 @@ def ground(doc: Doc, records: list[Record], facts: list[Fact]) -> list[GroundRes
 
 
 _PLACE_RE = re.compile(r"(?:在|于|来到|走进|赴|前往)(?P<p>[^，。；、\n“”全]{1,18}?(?:广场|中心|馆|厅|室|操场|场|楼|园|校区|礼堂|会场|基地|小学|中学|大学|学校|学院|社区|村|公园|剧院|站|所|街道))(?=举行|举办|召开|开展|进行|开幕|启动|落幕|闭幕|，|。)")
-_PARTICIPANTS_RE = re.compile(r"(?:余|多)?(?:名|人|位)?(?:师生|学生|居民|市民|群众|志愿者|代表|教职工|团员|党员|选手|嘉宾|老人|青年|家长)?(?:参加|参与|出席|参赛|到场|齐聚)")
+_PARTICIPANTS_RE = re.compile(r"(?:余|多)?(?:名|人|位)?[\u4e00-\u9fff]{0,6}?(?:参加|参与|出席|参赛|到场|齐聚|观看|聆听|参观)")
+# a drawing verb before the head count: 吸引了近2000名师生, 共有1800余名学生参加
+_DRAWS_RE = re.compile(r"(?:吸引了?|共有|现场有|参与者达|参加人数达到?|到场人数达到?)(?:近|约|超过|逾)?$")
+_PEOPLE_AFTER = re.compile(r"(?:余|多)?(?:名|人|位)?(?:[\u4e00-\u9fff]{0,4}(?:师生|学生|居民|市民|群众|志愿者|代表|教职工|团员|党员|选手|嘉宾|老人|青年|家长|干部|职工|村民|观众|读者))")
+
+
+_PART = re.compile(r"其中|入选|重点|分别|每[个名位支家所]|该公司|该企业|公司|企业|计划|部分|有的|单个")
+_NOUN_AFTER = re.compile(r"(?:余|多)?(?:[个名位份册项场次人]|人次)?([\u4e00-\u9fff]{2,6})")
+_NOUN_BEFORE = re.compile(r"([\u4e00-\u9fff]{2,6})(?:共|达|约|近|逾)?$")
+_NOT_NOUNS = {"参加", "参与", "开展", "举行", "进行", "活动", "其中", "共有", "现场", "累计", "以上", "左右"}
+
+
+def _tail(name: str) -> str:
+    for suf in _SUFFIXES:
+        if name.endswith(suf) and len(name) - len(suf) >= 2:
+            name = name[: -len(suf)]
+            break
+    t = name[-2:]
+    return "" if len(name) < 2 or t in _GENERIC or t in _NOT_NOUNS else t
+
+
+def _record_nouns(r: Record, ks: list[Known]) -> list[tuple[str, Known]]:
+    """The nouns one event's record counts: its metrics' objects (演练科目 → 科目) and the nouns its
+    summary's figures count (“260名干部群众” → 群众, “发放宣传资料500份” → 资料)."""
+    out = []
+    for k in ks:
+        if k.metric and r.id in k.sources and (t := _tail(k.name)):
+            out.append((t, k))
+    summary = r.summary or ""
+    for fig in extract_figures(summary):
+        if fig.is_percent or not fig.unit or fig.unit in _NOT_MEASURES:
+            continue
+        m = _NOUN_AFTER.match(summary, fig.end)
+        noun = m.group(1) if m else ""
+        noun = re.split(r"参加|参与|开展|进行|举行|在|和|与|共|的", noun)[0]
+        if len(noun) < 2:
+            b = _NOUN_BEFORE.search(summary, 0, fig.start)
+            noun = b.group(1) if b else ""
+        if len(noun) >= 2 and (t := noun[-2:]) not in _GENERIC and t not in _NOT_NOUNS:
+            out.append((t, Known(noun, fig.value, fig.unit, [r.id])))
+    return out
+
+
+def _noun_knowns(text: str, fig: Figure, nouns: list[tuple[str, Known]]) -> list[Known]:
+    """The record's measures whose noun stands next to this figure (6个科目, 宣传资料800余份, 群众1500余人)."""
+    after = _CLAUSE_BREAK.split(text[fig.end:fig.end + 6], 1)[0]
+    before = re.split(r"[，。；：！？\n、]", text[max(0, fig.start - 6):fig.start])[-1]
+    out = []
+    for t, k in nouns:
+        if t in after[:5] or before.endswith(t) or before[:-1].endswith(t) and before[-1] in "共达约近逾有":
+            if k not in out:
+                out.append(k)
+    return out
 
 
 def _bigrams(s: str) -> set[str]:
@@ -421,12 +493,14 @@ def _event_facts(doc: Doc, r: Record) -> list[GroundResult]:
             loc = r.location
             grams = _bigrams(place)
             if len(place) >= 3 and place not in loc and loc not in place and grams and \
-                    len(grams & _bigrams(loc)) / len(grams) < 0.5 and not re.search(r"[市县区省镇乡村]$", place):
+                    len(grams & _bigrams(loc)) / len(grams) < 0.5 and not re.search(r"[市县区省镇乡村]$", place) \
+                    and not (len(place) <= 4 and place[:2] in loc):
                 out.append(GroundResult(None, "contradiction", {
                     "name": "活动地点", "expected": loc, "sources": src}, m.span("p")))
     if r.participants:
         for fig in doc.figures_in(ls, le):
-            if fig.unit in ("人", "名", "位", "人次") and _PARTICIPANTS_RE.match(text, fig.end, fig.end + 10):
+            if fig.unit in ("人", "名", "位", "人次") and (_PARTICIPANTS_RE.match(text, fig.end, fig.end + 10) or (
+                    _DRAWS_RE.search(text, max(ls, fig.start - 8), fig.start) and _PEOPLE_AFTER.match(text, fig.end, fig.end + 8))):
                 k = Known("参与人数", float(r.participants), "人", [src])
                 if not matches(fig, k):
                     out.append(GroundResult(None, "contradiction", {
