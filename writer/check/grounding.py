@@ -330,7 +330,8 @@ def ground(doc: Doc, records: list[Record], facts: list[Fact]) -> list[GroundRes
             for title, r in titles:
                 quoted = [q for q in _QUOTED.findall(title) if len(q) >= 3]
                 if (title in sentence or any(q in sentence for q in quoted)) and r.participants is not None \
-                        and "其中" not in clause and _TAKES_PART.match(text, fig.end, fig.end + 16):
+                        and "其中" not in clause and _TAKES_PART.match(text, fig.end, fig.end + 16) \
+                        and not ("代表" in text[fig.end:fig.end + 8] and fig.value < r.participants):
                     named.append(Known(f"“{title}”参与人数", float(r.participants), "人", [r.id]))
         named = [k for k in named if _compatible(fig, k) and _same_kind(fig, k)]
         ss, se = doc.sentence_at(fig.start)
@@ -415,7 +416,7 @@ _DRAWS_RE = re.compile(r"(?:吸引了?|共有|现场有|参与者达|参加人�
 _PEOPLE_AFTER = re.compile(r"(?:余|多)?(?:名|人|位)?(?:[\u4e00-\u9fff]{0,4}(?:师生|学生|居民|市民|群众|志愿者|代表|教职工|团员|党员|选手|嘉宾|老人|青年|家长|干部|职工|村民|观众|读者))")
 
 
-_PART = re.compile(r"其中|入选|重点|分别|每[个名位支家所]|该公司|该企业|公司|企业|计划|部分|有的|单个")
+_PART = re.compile(r"其中|入选|重点|代表|分别|每[个名位支家所]|该公司|该企业|公司|企业|计划|部分|有的|单个")
 _NOUN_AFTER = re.compile(r"(?:余|多)?(?:[个名位份册项场次人]|人次)?([\u4e00-\u9fff]{2,6})")
 _NOUN_BEFORE = re.compile(r"([\u4e00-\u9fff]{2,6})(?:共|达|约|近|逾)?$")
 _NOT_NOUNS = {"参加", "参与", "开展", "举行", "进行", "活动", "其中", "共有", "现场", "累计", "以上", "左右"}
@@ -502,6 +503,10 @@ def _event_facts(doc: Doc, r: Record) -> list[GroundResult]:
             if fig.unit in ("人", "名", "位", "人次") and (_PARTICIPANTS_RE.match(text, fig.end, fig.end + 10) or (
                     _DRAWS_RE.search(text, max(ls, fig.start - 8), fig.start) and _PEOPLE_AFTER.match(text, fig.end, fig.end + 8))):
                 k = Known("参与人数", float(r.participants), "人", [src])
+                tail = text[fig.end:fig.end + 16]
+                if fig.value < k.value and ("代表" in tail[:8] or any(w in text[ls:le] and w not in (r.title or "")
+                                                                   for w in ("开幕式", "仪式", "启动会", "大会"))):
+                    break  # representatives, or a ceremony within a longer recorded event: a part of its turnout
                 if not matches(fig, k):
                     out.append(GroundResult(None, "contradiction", {
                         "name": "参与人数", "expected": _fmt(k.value, False), "sources": src}, (fig.start, fig.end)))
