@@ -208,10 +208,9 @@ class Store:
             metadatas=metadatas,
         )
 
-    def delete_document(self, doc_id: str, keep_source: bool = False) -> None:
+    def delete_document(self, doc_id: str) -> None:
         self.documents.delete(where={"doc_id": doc_id})
-        if not keep_source:
-            self.sources.delete(ids=[doc_id])
+        self.sources.delete(ids=[doc_id])
 
     def iter_collection(self, collection, include: list[str]) -> Iterator[tuple[str, dict, str | None]]:
         offset = 0
@@ -236,11 +235,10 @@ class Store:
         batch = self.client.get_max_batch_size()
         for start in range(0, len(records), batch):
             part = records[start : start + batch]
-            metadatas = [_record_metadata(r) for r in part]
             self.records.upsert(
                 ids=[r.id for r in part],
-                embeddings=self.record_embedder(embedding_texts(RECORDS, metadatas, [None] * len(part))),
-                metadatas=metadatas,
+                embeddings=self.record_embedder([_record_text(r) for r in part]),
+                metadatas=[_record_metadata(r) for r in part],
             )
 
     def get_records(self, where: dict[str, Any] | None) -> list[Record]:
